@@ -1,0 +1,108 @@
+/**
+ * Image decoding: base64 / data URL / bytes → upright sRGB RGB pixels, with hard limits.
+ * Every failure is an EngineError, never a crash.
+ */
+import sharp from 'sharp';
+import { EngineError, type ImageInput } from './types.ts';
+
+export interface RgbImage {
+  /** Interleaved RGB, 8 bits per channel, row-major. */
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export interface DecodedImage extends RgbImage {
+  format: 'jpeg' | 'png' | 'webp';
+  /** Size of the upright image before any downscaling. */
+  originalWidth: number;
+  originalHeight: number;
+  /** original = decoded × scale (≥ 1 when the image was shrunk on load). */
+  scale: number;
+}
+
+export interface DecodeLimits {
+  /** Encoded bytes. The contract allows 10 MB. */
+  maxBytes: number;
+  /** Decoded pixels (width × height): guards against decompression bombs. */
+  maxPixels: number;
+  /** If set, images whose longer side exceeds this are downscaled while decoding. */
+  maxSide?: number;
+}
+
+export const defaultDecodeLimits: DecodeLimits = { maxBytes: 10 * 1024 * 1024, maxPixels: 40_000_000 };
+
+const SUPPORTED = new Set(['jpeg', 'png', 'webp']);
+const DATA_URL = /^data:([a-z0-9.+-]+\/[a-z0-9.+-]+)?(;[a-z0-9-]+=[^;,]*)*;base64,/i;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
+
+/** Turns raw base64 or a data URL into bytes; rejects anything that is not base64. */
+export function bytesFromInput(input: ImageInput, maxBytes = defaultDecodeLimits.maxBytes): Uint8Array {
+  if (typeof input !== 'string') return input;
+  let text = input.trim();
+  const prefix = DATA_URL.exec(text);
+  if (prefix) text = text.slice(prefix[0].length);
+  else if (text.startsWith('data:')) throw new EngineError('INVALID_BASE64', 'The data URL is not base64-encoded (expected data:image/...;base64,...).');
+  text = text.replace(/\s+/g, '');
+  if (text.length === 0) throw new EngineError('INVALID_BASE64', 'The image is empty.');
+  // Reject before allocating: base64 expands by 4/3.
+  if (Math.floor((text.length * 3) / 4) > maxBytes + 3) {
+    throw new EngineError('IMAGE_TOO_LARGE', `The image is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.`);
+  }
+  const urlSafe = !BASE64.test(text);
+  if ((urlSafe && !BASE64URL.test(text)) || text.length % 4 === 1) {
+    throw new EngineError('INVALID_BASE64', 'The image is not valid base64.');
+  }
+  return new Uint8Array(Buffer.from(text, urlSafe ? 'base64url' : 'base64'));
+}
+
+export async function decodeImage(input: ImageInput, limits: DecodeLimits = defaultDecodeLimits): Promise<DecodedImage> {
+  const bytes = bytesFromInput(input, limits.maxBytes);
+  if (bytes.length > limits.maxBytes) {
+    throw new EngineError('IMAGE_TOO_LARGE', `The image is larger than ${Math.round(limits.maxBytes / 1024 / 1024)} MB.`);
+  }
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch {
+    throw new EngineError('NOT_AN_IMAGE', 'The data is not a readable image.');
+  }
+  if (!meta.format || !SUPPORTED.has(meta.format)) {
+    throw new EngineError('UNSUPPORTED_FORMAT', `Unsupported image format${meta.format ? ` '${meta.format}'` : ''}: use JPEG, PNG or WebP.`);
+  }
+  const width = meta.width ?? 0;
+  const height = meta.height ?? 0;
+  if (width * height > limits.maxPixels) {
+    throw new EngineError('IMAGE_TOO_LARGE', `The image has ${width}×${height} pixels; the limit is ${limits.maxPixels.toLocaleString('en')} pixels.`);
+  }
+  if (width < 16 || height < 16) throw new EngineError('NOT_AN_IMAGE', `The image is too small (${width}×${height}).`);
+  // EXIF orientations 5–8 swap the axes.
+  const swap = (meta.orientation ?? 1) >= 5;
+  const originalWidth = swap ? height : width;
+  const originalHeight = swap ? width : height;
+  try {
+    let pipeline = sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' })
+      .rotate()
+      .toColourspace('srgb')
+      .flatten({ background: { r: 255, g: 255, b: 255 } });
+    const longer = Math.max(originalWidth, originalHeight);
+    if (limits.maxSide && longer > limits.maxSide) {
+      pipeline = pipeline.resize({ width: originalWidth >= originalHeight ? limits.maxSide : undefined, height: originalHeight > originalWidth ? limits.maxSide : undefined, fit: 'inside', fastShrinkOnLoad: true });
+    }
+    const { data, info } = await pipeline.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      width: info.width,
+      height: info.height,
+      format: meta.format as DecodedImage['format'],
+      originalWidth,
+      originalHeight,
+      scale: originalWidth / info.width,
+    };
+  } catch (err) {
+    if (err instanceof EngineError) throw err;
+    throw new EngineError('NOT_AN_IMAGE', 'The image is corrupt or truncated and could not be decoded.');
+  }
+}
