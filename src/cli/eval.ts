@@ -1,0 +1,68 @@
+/** `facematch eval --pairs <csv> --images <dir> [--json] [--scores out.csv] [--plot roc.svg]` */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createFaceEngine } from '../engine/index.ts';
+import { embedAll } from '../eval/embed-all.ts';
+import { readPairs } from '../eval/pairs.ts';
+import { buildReport, formatReport } from '../eval/report.ts';
+import { rocSvg } from '../eval/roc-svg.ts';
+import { loadScoreCalibration } from '../policy/calibration.ts';
+import { DEFAULT_THRESHOLD } from '../policy/thresholds.ts';
+import { engineOptionsFromArgs, engineArgOptions } from './engine-args.ts';
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      pairs: { type: 'string' },
+      images: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      scores: { type: 'string' },
+      plot: { type: 'string' },
+      concurrency: { type: 'string', default: '2' },
+      ...engineArgOptions,
+    },
+  });
+  if (!values.pairs || !values.images) {
+    process.stderr.write('usage: facematch eval --pairs <csv> --images <dir> [--json] [--scores out.csv] [--plot roc.svg] [--config engine.json]\n');
+    return 2;
+  }
+  const pairs = readPairs(values.pairs, values.images);
+  const engineOptions = engineOptionsFromArgs(values);
+  const engine = await createFaceEngine(engineOptions);
+  const calibration = loadScoreCalibration(engineOptions.calibrationFile);
+  try {
+    const embeddings = await embedAll(engine, pairs.flatMap((p) => [p.pathA, p.pathB]), { concurrency: Number(values.concurrency), progress: true });
+    const noFace = [...embeddings.values()].filter((e) => !e.embedding).length;
+    let pairsWithout = 0;
+    const raw = pairs.map((p) => {
+      const a = embeddings.get(p.pathA)?.embedding;
+      const b = embeddings.get(p.pathB)?.embedding;
+      if (!a || !b) pairsWithout++;
+      return { score: a && b ? engine.similarity(a, b) : -1, same: p.same, fold: p.fold };
+    });
+    const report = buildReport({
+      raw,
+      toScore: (r) => calibration.toScore(r),
+      images: embeddings.size,
+      imagesNoFace: noFace,
+      pairsWithoutEmbedding: pairsWithout,
+      defaultThreshold: DEFAULT_THRESHOLD,
+      calibration: calibration.version,
+      engine: engine.version,
+    });
+    if (values.scores) {
+      const rows = pairs.map((p, i) => `${p.a},${p.b},${p.same ? 1 : 0},${raw[i]!.score.toFixed(6)},${calibration.toScore(raw[i]!.score).toFixed(4)}`);
+      writeFileSync(values.scores, `a,b,same,raw,score\n${rows.join('\n')}\n`);
+    }
+    if (values.plot) writeFileSync(values.plot, rocSvg(raw, `ROC — ${values.pairs.split('/').slice(-2).join('/')} (AUC ${report.auc.toFixed(4)})`));
+    process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatReport(report));
+    const failures = [...embeddings.entries()].filter(([, e]) => !e.embedding);
+    if (failures.length && !values.json) {
+      process.stderr.write(`images without an embedding:\n${failures.map(([p, e]) => `  ${p}: ${e.failure}`).join('\n')}\n`);
+    }
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
