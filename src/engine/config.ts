@@ -1,0 +1,62 @@
+/**
+ * Engine configuration (zod-validated): which detector and recognizers to run, threads, and the
+ * score calibration that belongs to that combination. The default uses only the models built
+ * from npm packages; third-party ONNX models ("bring your own") are named by path.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const weight = z.number().positive().default(1);
+
+export const DetectorConfig = z.discriminatedUnion('family', [
+  z.object({ family: z.literal('blazeface'), scoreThreshold: z.number().min(0).max(1).optional() }),
+  z.object({
+    family: z.literal('yunet'),
+    path: z.string(),
+    scoreThreshold: z.number().min(0).max(1).default(0.6),
+    size: z.number().int().positive().optional(),
+  }),
+]);
+
+export const RecognizerConfig = z.discriminatedUnion('family', [
+  z.object({ family: z.literal('faceapi'), weight }),
+  z.object({ family: z.literal('faceres'), weight }),
+  z.object({
+    family: z.literal('arcface'),
+    path: z.string(),
+    name: z.string().optional(),
+    channelOrder: z.enum(['RGB', 'BGR']).default('RGB'),
+    /** Pixel p (0..255) is fed as (p − mean) / std. */
+    mean: z.number().default(127.5),
+    std: z.number().positive().default(127.5),
+    weight,
+  }),
+]);
+
+export const EngineConfig = z.object({
+  /** Intra-op threads per model session. */
+  threads: z.number().int().min(1).max(64).default(1),
+  /** Longer image side decoded at most (shrink-on-load); larger photos are downscaled while decoding. */
+  maxSide: z.number().int().min(256).default(1600),
+  detector: DetectorConfig.default({ family: 'blazeface' }),
+  recognizers: z.array(RecognizerConfig).min(1).default([{ family: 'faceapi', weight: 1 }]),
+  /** Score calibration file for this combination (see `facematch calibrate`). */
+  calibration: z.string().optional(),
+  liveness: z.boolean().default(true),
+});
+export type EngineConfig = z.infer<typeof EngineConfig>;
+
+/** Reads a JSON engine config; relative model/calibration paths resolve against its folder. */
+export function readEngineConfig(file: string): EngineConfig {
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  const parsed = EngineConfig.safeParse(raw);
+  if (!parsed.success) throw new Error(`engine config ${file}: ${z.prettifyError(parsed.error)}`);
+  const base = path.dirname(path.resolve(file));
+  const abs = (p: string) => path.resolve(base, p);
+  const cfg = parsed.data;
+  if (cfg.detector.family === 'yunet') cfg.detector.path = abs(cfg.detector.path);
+  for (const r of cfg.recognizers) if (r.family === 'arcface') r.path = abs(r.path);
+  if (cfg.calibration) cfg.calibration = abs(cfg.calibration);
+  return cfg;
+}

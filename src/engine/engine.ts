@@ -1,0 +1,125 @@
+/**
+ * The face engine: decode → detect → landmarks → align → embed (+ quality, liveness), composed
+ * from one component per job. Holds no HTTP and no state beyond its model sessions.
+ */
+import sharp from 'sharp';
+import { estimateSimilarity, warpSimilarity } from './align.ts';
+import { fivePointFrom68, type FaceDetector, type FaceGeometry, type LandmarkModel, type Recognizer } from './components.ts';
+import { decodeImage, defaultDecodeLimits, type DecodeLimits, type RgbImage } from './decode.ts';
+import { assessQuality } from './quality.ts';
+import { EngineError, type AnalyzeOptions, type DetectedFace, type FaceAnalysis, type FaceEngine, type ImageInput, type LivenessSignals, type Point } from './types.ts';
+import { ARCFACE_TEMPLATE_112 } from './families/arcface.ts';
+
+export interface LivenessModel {
+  assess(image: RgbImage, face: FaceGeometry & { box: DetectedFace['box'] }): Promise<LivenessSignals>;
+}
+
+export interface WeightedRecognizer {
+  recognizer: Recognizer;
+  /** Relative weight in the ensemble: the combined cosine is Σ w²·cos_i / Σ w². */
+  weight: number;
+}
+
+export interface EngineParts {
+  detector: FaceDetector;
+  landmarks: LandmarkModel;
+  recognizers: WeightedRecognizer[];
+  liveness?: LivenessModel;
+  decodeLimits?: DecodeLimits;
+  version: string;
+  close?: () => Promise<void>;
+}
+
+const CROP_SIZE = 224;
+
+export class OnnxFaceEngine implements FaceEngine {
+  readonly version: string;
+  constructor(private readonly parts: EngineParts) {
+    if (parts.recognizers.length === 0) throw new Error('the engine needs at least one recognizer');
+    this.version = parts.version;
+  }
+
+  async analyze(input: ImageInput, options: AnalyzeOptions = {}): Promise<FaceAnalysis> {
+    const timings: Record<string, number> = {};
+    let mark = performance.now();
+    const lap = (stage: string) => {
+      const now = performance.now();
+      timings[stage] = (timings[stage] ?? 0) + (now - mark);
+      mark = now;
+    };
+    const image = await decodeImage(input, this.parts.decodeLimits ?? defaultDecodeLimits);
+    lap('decode');
+    const detections = await this.parts.detector.detect(image);
+    lap('detect');
+    if (detections.length === 0) throw new EngineError('NO_FACE', 'No face was found in the image.');
+    detections.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
+    const landmarks = await this.parts.landmarks.locate(image, detections);
+    lap('landmarks');
+    const primary: FaceGeometry = { landmarks68: landmarks[0]!, fivePoint: detections[0]!.fivePoint ?? fivePointFrom68(landmarks[0]!) };
+    const embedding = await this.embed(image, primary);
+    lap('embed');
+
+    // Report geometry in the coordinates of the upright original, even if decoding shrank it.
+    const up = (p: Point): Point => ({ x: p.x * image.scale, y: p.y * image.scale });
+    const faces: DetectedFace[] = detections.map((d, i) => ({
+      box: { x: d.box.x * image.scale, y: d.box.y * image.scale, width: d.box.width * image.scale, height: d.box.height * image.scale },
+      score: d.score,
+      landmarks: landmarks[i]!.map(up),
+    }));
+    const crop = this.alignedCrop(image, primary);
+    const quality = assessQuality(faces[0]!.landmarks, crop, CROP_SIZE);
+    lap('quality');
+    let liveness: LivenessSignals | undefined;
+    if (options.withLiveness && this.parts.liveness) {
+      liveness = await this.parts.liveness.assess(image, { ...primary, box: detections[0]!.box });
+      lap('liveness');
+    }
+    let cropJpeg: Uint8Array | undefined;
+    if (options.withCrop) {
+      const bytes = Uint8Array.from(crop, (v) => Math.max(0, Math.min(255, Math.round(v))));
+      cropJpeg = new Uint8Array(await sharp(bytes, { raw: { width: CROP_SIZE, height: CROP_SIZE, channels: 3 } }).jpeg({ quality: 90 }).toBuffer());
+      lap('crop');
+    }
+    return {
+      image: { width: image.originalWidth, height: image.originalHeight, format: image.format },
+      faces,
+      face: faces[0]!,
+      embedding,
+      quality,
+      liveness,
+      crop: cropJpeg,
+      timings,
+    };
+  }
+
+  similarity(a: Float32Array, b: Float32Array): number {
+    if (a.length !== b.length) throw new Error(`embeddings differ in length (${a.length} vs ${b.length}): different engines`);
+    let dot = 0;
+    for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
+    return dot;
+  }
+
+  async close(): Promise<void> {
+    await this.parts.close?.();
+  }
+
+  /** Weighted concatenation of each recognizer's unit embedding, renormalised. */
+  private async embed(image: RgbImage, face: FaceGeometry): Promise<Float32Array> {
+    const parts = await Promise.all(this.parts.recognizers.map(async ({ recognizer, weight }) => ({ e: (await recognizer.embed(image, [face]))[0]!, weight })));
+    const total = Math.sqrt(parts.reduce((s, p) => s + p.weight * p.weight, 0));
+    const out = new Float32Array(parts.reduce((n, p) => n + p.e.length, 0));
+    let offset = 0;
+    for (const { e, weight } of parts) {
+      for (let i = 0; i < e.length; i++) out[offset + i] = (e[i]! * weight) / total;
+      offset += e.length;
+    }
+    return out;
+  }
+
+  /** A frontal 224×224 crop (ArcFace template, scaled and with margin) for quality and review links. */
+  private alignedCrop(image: RgbImage, face: FaceGeometry): Float32Array {
+    const k = CROP_SIZE / 112 / 1.5;
+    const template = ARCFACE_TEMPLATE_112.map((p) => ({ x: (p.x - 56) * k + CROP_SIZE / 2, y: (p.y - 56) * k + CROP_SIZE / 2 }));
+    return warpSimilarity(image, estimateSimilarity(face.fivePoint, template), CROP_SIZE, CROP_SIZE);
+  }
+}
