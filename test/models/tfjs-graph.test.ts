@@ -166,6 +166,13 @@ describe('TFJS graph → ONNX parity', () => {
     await compare(l, await imageInput(l.def, 128), [1, 128, 128, 3], 'obama1');
   });
 
+  it('facemesh: random batch of 2 and a real face', async () => {
+    const l = await load('facemesh');
+    const shape = [2, 192, 192, 3];
+    await compare(l, randomInput(l.def, shape, 5), shape, 'random');
+    await compare(l, await imageInput(l.def, 192), [1, 192, 192, 3], 'obama1');
+  });
+
   it('liveness: random batch of 3 and a real face', async () => {
     const l = await load('liveness');
     const shape = [3, 32, 32, 3];

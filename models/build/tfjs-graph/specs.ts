@@ -53,7 +53,9 @@ export const tfjsGraphModelDefs: TfjsGraphModelDef[] = [
     ],
     notes:
       'MediaPipe BlazeFace (back-camera variant, 256x256, 896 anchors). Input: whole RGB frame resized bilinearly to 256x256 (no aspect padding by default), pixel/127.5-1. ' +
-      'Outputs are raw: logits [1,896,1] (score = sigmoid(logit)); regressors [1,896,16] = [dx, dy, w, h, then 6 keypoints (x, y)] in 256-pixel units relative to the anchor centre. ' +
+      'Outputs are raw: logits [1,896,1] (score = sigmoid(logit)); regressors [1,896,16] = [cx, cy, w, h, kp0x, kp0y, ..., kp5x, kp5y] in pixels of the 256x256 input: ' +
+      'box centre and keypoints are offsets from the anchor centre, w/h are absolute sizes (no anchor scaling). ' +
+      'Keypoints: 0 eye on the image-left (subject right eye), 1 eye on the image-right, 2 nose tip, 3 mouth centre, 4 ear tragion image-left, 5 ear tragion image-right. ' +
       'Anchors: stride 16 on a 16x16 grid with 2 anchors per cell (rows 0..511), then stride 32 on an 8x8 grid with 6 anchors per cell (rows 512..895); row-major (y, then x, then anchor); centre = stride*(gx+0.5), stride*(gy+0.5). ' +
       'The four TF outputs (Identity, Identity_1, Identity_2, Identity_3) are concatenated in that order.',
   },
@@ -72,7 +74,7 @@ export const tfjsGraphModelDefs: TfjsGraphModelDef[] = [
     notes:
       'HSE FaceRes (MobileNet-style) descriptor + age/gender heads, float16-quantised weights widened to float32. ' +
       `Input: RGB face crop 224x224 with pixel values 0..255 (Human multiplies its 0..1 crop by 255). ${HUMAN_FACE_CROP} ` +
-      'embedding [N,1024] is the global average pool (not L2-normalised). age [N,100] softmax over age bins (Human: age ~ 10*argmax, interpolated with the neighbour bin). ' +
+      'embedding [N,1024] is the global average pool (not L2-normalised). age [N,100] softmax over one-year age bins (Human: age = argmax index, shifted towards the more probable neighbour bin by 10x its probability). ' +
       'gender [N,1] sigmoid: <= 0.5 female, > 0.5 male in Human.',
   },
   {
@@ -98,6 +100,23 @@ export const tfjsGraphModelDefs: TfjsGraphModelDef[] = [
     notes:
       `LivenessNet-style CNN. Input: RGB face crop 32x32 with values 0..1. ${HUMAN_FACE_CROP} ` +
       'scores [N,2] softmax; Human reports scores[0] as face.live. The class order is not documented by the source; treat the meaning of index 0 as unverified.',
+  },
+  {
+    name: 'facemesh',
+    file: 'facemesh',
+    task: 'landmarks',
+    placeholder: 'input_1',
+    channelOrder: 'RGB',
+    normalisation: PIXELS_0_1,
+    outputs: [
+      { name: 'mesh', from: ['Identity_2'] },
+      { name: 'faceflag', from: ['Identity_1'] },
+      { name: 'contours', from: ['Identity'] },
+    ],
+    notes:
+      'MediaPipe FaceMesh (468 landmarks), float16-quantised weights. Input: RGB face crop 192x192 with values 0..1, cut from the BlazeFace box enlarged 1.4x and made square (Human). ' +
+      'mesh [N,1404] = 468 x (x, y, z), x/y in pixels of the 192x192 crop, z relative depth in the same units. faceflag [N,1] sigmoid face-presence score. ' +
+      'contours [N,266] = 133 x (x, y) auxiliary output (unused by Human).',
   },
 ];
 
