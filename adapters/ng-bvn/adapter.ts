@@ -1,0 +1,175 @@
+/**
+ * BVN (Nigeria) against NIBSS BVNR: `Reset` issues session keys in response headers, then each call
+ * carries signed headers and an AES-128-CBC hex body; business result in `ResponseCode`.
+ */
+import {
+  assertValid,
+  compact,
+  errorForStatus,
+  isRecord,
+  joinName,
+  normaliseGender,
+  silentLogger,
+  str,
+  toIsoDate,
+  unsupportedIdType,
+  type AdapterDeps,
+} from '../../src/registry/adapter-kit.ts';
+import { maskIdNumber } from '../../src/registry/mask.ts';
+import { decodePhoto } from '../../src/registry/photo.ts';
+import { RegistryError, type IdValidation, type LookupContext, type LookupResult, type RegistryAdapter } from '../../src/registry/types.ts';
+import { nibssAuthorization, nibssDecrypt, nibssEncrypt, nibssSignature, type NibssSession } from './crypto.ts';
+import { validateNgBvn } from './id-number.ts';
+
+export interface NibssConfig {
+  /** Host serving /nibss/bvnr/* */
+  baseUrl: string;
+  organisationCode: string;
+}
+
+const ID = 'ng-bvn';
+
+/** NIBSS ResponseCode → typed failure [inf except '00' = success, which is client-confirmed]. */
+function errorForResponseCode(code: string): RegistryError {
+  switch (code) {
+    case '01':
+      return new RegistryError('NOT_FOUND', 'NIBSS: BVN not found', { adapterId: ID });
+    case '02':
+      return new RegistryError('INVALID_ID', 'NIBSS: invalid BVN', { adapterId: ID, retryable: false });
+    case '03':
+      return new RegistryError('UNAUTHORISED', 'NIBSS: organisation not permitted', { adapterId: ID });
+    case '51':
+      return new RegistryError('RATE_LIMITED', 'NIBSS: request limit exceeded', { adapterId: ID, retryable: false });
+    case '96':
+    case '99':
+      return new RegistryError('UNAVAILABLE', `NIBSS system error (${code})`, { adapterId: ID });
+    default:
+      return new RegistryError('MALFORMED', `NIBSS: unknown ResponseCode ${code}`, { adapterId: ID, retryable: false });
+  }
+}
+
+export class NibssBvnAdapter implements RegistryAdapter {
+  readonly id = ID;
+  readonly displayName = 'NIBSS BVN (Nigeria)';
+  readonly idTypes = ['NG_BVN'] as const;
+  private session: Promise<NibssSession> | undefined;
+
+  constructor(
+    private readonly config: NibssConfig,
+    private readonly deps: AdapterDeps,
+  ) {}
+
+  validateIdNumber(idType: string, idNumber: string): IdValidation {
+    if (idType !== 'NG_BVN') return { ok: false, reason: `unsupported id_type ${idType}` };
+    return validateNgBvn(idNumber);
+  }
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  /** One Reset per adapter instance, shared by concurrent callers; dropped on failure or 401. */
+  private getSession(ctx: LookupContext): Promise<NibssSession> {
+    if (!this.session) {
+      const pending = this.reset(ctx);
+      this.session = pending;
+      pending.catch(() => {
+        if (this.session === pending) this.session = undefined;
+      });
+    }
+    return this.session;
+  }
+
+  private async reset(ctx: LookupContext): Promise<NibssSession> {
+    const res = await this.deps.http.request({
+      adapterId: ID,
+      method: 'POST',
+      url: new URL('/nibss/bvnr/Reset', this.config.baseUrl),
+      headers: { OrganisationCode: Buffer.from(this.config.organisationCode).toString('base64') },
+      timeoutMs: this.deps.timeoutMs,
+      signal: ctx.signal,
+    });
+    if (res.status !== 200) throw errorForStatus(res, ID, 'NIBSS Reset');
+    const aesKey = res.headers.get('aes_key');
+    const ivKey = res.headers.get('ivkey');
+    const password = res.headers.get('password');
+    if (!aesKey || !ivKey || !password || Buffer.byteLength(aesKey) !== 16 || Buffer.byteLength(ivKey) !== 16) {
+      throw new RegistryError('MALFORMED', 'NIBSS Reset did not return usable keys', { adapterId: ID });
+    }
+    return { aesKey, ivKey, password };
+  }
+
+  private async call(operation: string, payload: object, ctx: LookupContext, session: NibssSession) {
+    const code = this.config.organisationCode;
+    return this.deps.http.request({
+      adapterId: ID,
+      method: 'POST',
+      url: new URL(`/nibss/bvnr/${operation}`, this.config.baseUrl),
+      headers: {
+        OrganisationCode: Buffer.from(code).toString('base64'),
+        Authorization: nibssAuthorization(code, session.password),
+        SIGNATURE: nibssSignature(code, session.password, this.now()),
+        SIGNATURE_METH: 'SHA256',
+        'content-type': 'text/plain',
+        accept: 'text/plain',
+      },
+      body: nibssEncrypt(JSON.stringify(payload), session),
+      timeoutMs: this.deps.timeoutMs,
+      signal: ctx.signal,
+    });
+  }
+
+  async lookup(idType: string, idNumber: string, ctx: LookupContext): Promise<LookupResult> {
+    if (idType !== 'NG_BVN') throw unsupportedIdType(ID, idType);
+    const bvn = assertValid(validateNgBvn(idNumber), ID);
+    const log = this.deps.logger ?? silentLogger;
+
+    let session = await this.getSession(ctx);
+    let res = await this.call('GetSingleBVN', { BVN: bvn }, ctx, session);
+    if (res.status === 401) {
+      // Keys may have been rotated by another Reset: reset once, then give up.
+      log.warn('nibss 401, resetting session once', { requestId: ctx.requestId });
+      this.session = undefined;
+      session = await this.getSession(ctx);
+      res = await this.call('GetSingleBVN', { BVN: bvn }, ctx, session);
+    }
+    log.info('nibss reply', { requestId: ctx.requestId, id: maskIdNumber(bvn), status: res.status });
+    if (res.status !== 200) throw errorForStatus(res, ID, 'NIBSS');
+
+    let payload: unknown;
+    try {
+      payload = JSON.parse(nibssDecrypt(res.text(), session));
+    } catch (cause) {
+      throw new RegistryError('MALFORMED', 'NIBSS reply could not be decrypted or parsed', { adapterId: ID, cause });
+    }
+    if (!isRecord(payload) || typeof payload.ResponseCode !== 'string') {
+      throw new RegistryError('MALFORMED', 'NIBSS reply lacks ResponseCode', { adapterId: ID });
+    }
+    if (payload.ResponseCode !== '00') throw errorForResponseCode(payload.ResponseCode);
+    if (/^(y|yes|true|1)$/i.test(str(payload.WatchListed) ?? '')) {
+      throw new RegistryError('RESTRICTED', 'NIBSS: BVN is watch-listed', { adapterId: ID });
+    }
+    const fullName = joinName(str(payload.FirstName), str(payload.MiddleName), str(payload.LastName));
+    if (!fullName) throw new RegistryError('MALFORMED', 'NIBSS record has no name', { adapterId: ID });
+    const photo = decodePhoto(payload.base64Image, { adapterId: ID });
+    return {
+      identity: compact({
+        full_name: fullName,
+        first_name: str(payload.FirstName),
+        middle_name: str(payload.MiddleName),
+        last_name: str(payload.LastName),
+        date_of_birth: toIsoDate(str(payload.DateOfBirth), 'DMY'),
+        gender: normaliseGender(payload.Gender ?? payload.gender),
+        phone_number: str(payload.PhoneNumber),
+        registration_date: toIsoDate(str(payload.RegistrationDate), 'DMY'),
+        enrollment_bank: str(payload.EnrollmentBank),
+        enrollment_branch: str(payload.EnrollmentBranch),
+        level_of_account: str(payload.levelOfAccount),
+        name_on_card: str(payload.nameOnCard),
+      }),
+      photo,
+      source: ID,
+      fetchedAt: this.now(),
+    };
+  }
+}
