@@ -10,6 +10,8 @@ export interface Detection {
    * the eye on the image's right, nose tip, mouth corner on the left, mouth corner on the right.
    */
   fivePoint?: Point[];
+  /** Detector-specific coarse keypoints (e.g. BlazeFace's six), used to seed landmarking. */
+  keypoints?: Point[];
 }
 
 export interface FaceDetector {

@@ -62,12 +62,11 @@ export async function decodeImage(input: ImageInput, limits: DecodeLimits = defa
   if (bytes.length > limits.maxBytes) {
     throw new EngineError('IMAGE_TOO_LARGE', `The image is larger than ${Math.round(limits.maxBytes / 1024 / 1024)} MB.`);
   }
-  let meta: sharp.Metadata;
-  try {
-    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
-  } catch {
-    throw new EngineError('NOT_AN_IMAGE', 'The data is not a readable image.');
-  }
+  const meta = await sharp(bytes, { limitInputPixels: false })
+    .metadata()
+    .catch(() => {
+      throw new EngineError('NOT_AN_IMAGE', 'The data is not a readable image.');
+    });
   if (!meta.format || !SUPPORTED.has(meta.format)) {
     throw new EngineError('UNSUPPORTED_FORMAT', `Unsupported image format${meta.format ? ` '${meta.format}'` : ''}: use JPEG, PNG or WebP.`);
   }

@@ -3,12 +3,11 @@
  * from one component per job. Holds no HTTP and no state beyond its model sessions.
  */
 import sharp from 'sharp';
-import { estimateSimilarity, warpSimilarity } from './align.ts';
 import { fivePointFrom68, type FaceDetector, type FaceGeometry, type LandmarkModel, type Recognizer } from './components.ts';
 import { decodeImage, defaultDecodeLimits, type DecodeLimits, type RgbImage } from './decode.ts';
 import { assessQuality } from './quality.ts';
 import { EngineError, type AnalyzeOptions, type DetectedFace, type FaceAnalysis, type FaceEngine, type ImageInput, type LivenessSignals, type Point } from './types.ts';
-import { ARCFACE_TEMPLATE_112 } from './families/arcface.ts';
+import { arcfaceCrop } from './families/arcface.ts';
 
 export interface LivenessModel {
   assess(image: RgbImage, face: FaceGeometry & { box: DetectedFace['box'] }): Promise<LivenessSignals>;
@@ -118,8 +117,6 @@ export class OnnxFaceEngine implements FaceEngine {
 
   /** A frontal 224×224 crop (ArcFace template, scaled and with margin) for quality and review links. */
   private alignedCrop(image: RgbImage, face: FaceGeometry): Float32Array {
-    const k = CROP_SIZE / 112 / 1.5;
-    const template = ARCFACE_TEMPLATE_112.map((p) => ({ x: (p.x - 56) * k + CROP_SIZE / 2, y: (p.y - 56) * k + CROP_SIZE / 2 }));
-    return warpSimilarity(image, estimateSimilarity(face.fivePoint, template), CROP_SIZE, CROP_SIZE);
+    return arcfaceCrop(image, face.fivePoint, CROP_SIZE, 1.5);
   }
 }

@@ -18,6 +18,16 @@ export const ARCFACE_TEMPLATE_112: Point[] = [
   { x: 70.7299, y: 92.2041 },
 ];
 
+/**
+ * A size×size crop aligned to the ArcFace template; `zoomOut` > 1 keeps more context around the
+ * face (the template is shrunk about the crop centre). Returns RGB floats 0..255.
+ */
+export function arcfaceCrop(image: RgbImage, fivePoint: Point[], size: number, zoomOut = 1): Float32Array {
+  const k = size / 112 / zoomOut;
+  const template = ARCFACE_TEMPLATE_112.map((p) => ({ x: (p.x - 56) * k + size / 2, y: (p.y - 56) * k + size / 2 }));
+  return warpSimilarity(image, estimateSimilarity(fivePoint, template), size, size);
+}
+
 export interface ArcFaceOptions {
   channelOrder: 'RGB' | 'BGR';
   mean: number;
@@ -44,13 +54,11 @@ export class ArcFaceRecognizer implements Recognizer {
   async embed(image: RgbImage, faces: FaceGeometry[]): Promise<Float32Array[]> {
     if (faces.length === 0) return [];
     const size = this.options.size ?? 112;
-    const k = size / 112;
-    const template = ARCFACE_TEMPLATE_112.map((p) => ({ x: p.x * k, y: p.y * k }));
     const plane = size * size * 3;
     const batch = new Float32Array(plane * faces.length);
     const m = this.options.mean, s = this.options.std;
     faces.forEach((f, i) => {
-      const crop = warpSimilarity(image, estimateSimilarity(f.fivePoint, template), size, size);
+      const crop = arcfaceCrop(image, f.fivePoint, size);
       toTensor(crop, size, size, { layout: 'NCHW', channelOrder: this.options.channelOrder, mean: [m, m, m], std: [s, s, s] }, batch, i * plane);
     });
     const out = await this.model.run(batch, [faces.length, 3, size, size]);
