@@ -1,0 +1,206 @@
+/**
+ * Parity: our ONNX rebuilds of face-api's FaceLandmark68Net and FaceRecognitionNet (run with
+ * onnxruntime-node) against face-api's own nets on the pure-JS tfjs cpu backend, both fed the
+ * same already-sized RGB crops (so face-api's pad-to-square and resize are no-ops).
+ *
+ * Tolerances: the two runtimes differ only in float32 accumulation order inside convolutions
+ * and matmuls; measured differences are ~2e-7. A layout or padding mistake (wrong transpose,
+ * symmetric instead of TF "same" padding, missing shortcut pad) moves outputs by 1e-2 or more.
+ *  - landmarks (fractions of the 112 px input): max abs diff ≤ 1e-4, i.e. ≤ 0.011 px;
+ *  - descriptor (components ~0.1, matching threshold on euclidean distance ~0.6):
+ *    max abs diff ≤ 1e-3 and cosine ≥ 0.9999.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dataDir } from '../../src/config/paths.ts';
+import type { BuiltModel, ModelSpec } from '../../models/build/spec.ts';
+import { faceApiPackage, faceApiSpecs } from '../../models/build/faceapi/specs.ts';
+import { tfAxisPads } from '../../models/build/faceapi/layers.ts';
+
+// face-api's Node build that takes @tensorflow/tfjs as an external package (it also registers
+// the wasm backend, which is never selected here); the cpu backend is forced below.
+const require = createRequire(import.meta.url);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as any;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const tf = faceapi.tf as any;
+
+const LANDMARK_TOL = 1e-4;
+const DESCRIPTOR_TOL = 1e-3;
+const MIN_COSINE = 0.9999;
+
+function specNamed(name: string): ModelSpec {
+  const spec = faceApiSpecs.find((s) => s.name === name);
+  if (!spec) throw new Error(`no spec ${name}`);
+  return spec;
+}
+
+/** Deterministic integer pixels 0..255 (LCG). */
+function randomCrops(n: number, size: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  return Float32Array.from({ length: n * size * size * 3 }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s >>> 24;
+  });
+}
+
+/** amy1.png decoded in place as RGB, resized to size×size (same pixels go to both runtimes). */
+async function realCrop(size: number): Promise<Float32Array> {
+  const file = path.join(dataDir(), 'faces', 'amy', 'amy1.png');
+  const { data, info } = await sharp(file).toColourspace('srgb').removeAlpha().resize(size, size, { fit: 'cover' }).raw().toBuffer({ resolveWithObject: true });
+  expect(info.channels).toBe(3);
+  return Float32Array.from(data);
+}
+
+async function runOnnx(session: ort.InferenceSession, output: string, pixels: Float32Array, size: number): Promise<Float32Array> {
+  const n = pixels.length / (size * size * 3);
+  const out = await session.run({ input: new ort.Tensor('float32', pixels, [n, size, size, 3]) });
+  const t = out[output]!;
+  expect(t.dims).toEqual([n, output === 'landmarks' ? 136 : 128]);
+  return t.data as Float32Array;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function runFaceApi(net: any, pixels: Float32Array, size: number, raw: (net: any, input: any) => any): Promise<Float32Array> {
+  const per = size * size * 3;
+  const images = Array.from({ length: pixels.length / per }, (_, i) => tf.tensor3d(pixels.slice(i * per, (i + 1) * per), [size, size, 3]));
+  const input = await faceapi.toNetInput(images);
+  const out = raw(net, input);
+  const data = Float32Array.from(out.dataSync() as Float32Array);
+  out.dispose();
+  images.forEach((t) => t.dispose());
+  return data;
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += a[i]! * b[i]!;
+    aa += a[i]! * a[i]!;
+    bb += b[i]! * b[i]!;
+  }
+  return ab / Math.sqrt(aa * bb);
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  await tf.ready();
+});
+
+describe('face-api ONNX rebuilds', () => {
+  it('tfAxisPads follows TensorFlow: extra "same" padding goes after', () => {
+    expect(tfAxisPads(112, 3, 2, 'same')).toEqual({ out: 56, before: 0, after: 1 });
+    expect(tfAxisPads(56, 3, 1, 'same')).toEqual({ out: 56, before: 1, after: 1 });
+    expect(tfAxisPads(150, 7, 2, 'valid')).toEqual({ out: 72, before: 0, after: 0 });
+  });
+
+  it('specs carry the source package, paths and I/O contract', async () => {
+    const pkg = faceApiPackage();
+    expect(faceApiSpecs.map((s) => s.name)).toEqual(['face_landmark_68', 'face_recognition']);
+    const { entry } = await specNamed('face_landmark_68').build();
+    expect(entry.task).toBe('landmarks');
+    expect(entry.source).toMatchObject({ package: '@vladmandic/face-api', version: pkg.version, licence: 'MIT' });
+    expect(entry.source.path).toEqual(['model/face_landmark_68_model-weights_manifest.json', 'model/face_landmark_68_model.bin']);
+    for (const p of entry.source.path) expect(existsSync(path.join(pkg.dir, p))).toBe(true);
+    expect(entry.input).toMatchObject({ shape: ['N', 112, 112, 3], layout: 'NHWC', channelOrder: 'RGB', normalisation: { mean: [0, 0, 0], std: [1, 1, 1] } });
+    expect(entry.outputs).toEqual([{ name: 'landmarks', shape: ['N', 136] }]);
+  });
+
+  describe('face_landmark_68', () => {
+    const size = 112;
+    let built: BuiltModel;
+    let session: ort.InferenceSession;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    let net: any;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const raw = (n: any, input: any) => n.runNet(input); // fc output before postProcess
+
+    beforeAll(async () => {
+      built = await specNamed('face_landmark_68').build();
+      session = await ort.InferenceSession.create(built.bytes);
+      net = new faceapi.FaceLandmark68Net();
+      await net.loadFromDisk(path.join(faceApiPackage().dir, 'model'));
+    });
+
+    it('builds deterministic bytes', async () => {
+      const again = await specNamed('face_landmark_68').build();
+      expect(Buffer.from(again.bytes).equals(Buffer.from(built.bytes))).toBe(true);
+    });
+
+    it('matches face-api on seeded random crops (batch of 3)', async () => {
+      const pixels = randomCrops(3, size, 1234);
+      const diff = maxAbsDiff(await runOnnx(session, 'landmarks', pixels, size), await runFaceApi(net, pixels, size, raw));
+      console.info(`face_landmark_68 random: max abs diff ${diff.toExponential(2)}`);
+      expect(diff).toBeLessThanOrEqual(LANDMARK_TOL);
+    });
+
+    it('matches face-api on a real face crop', async () => {
+      const pixels = await realCrop(size);
+      const ours = await runOnnx(session, 'landmarks', pixels, size);
+      const diff = maxAbsDiff(ours, await runFaceApi(net, pixels, size, raw));
+      console.info(`face_landmark_68 amy1: max abs diff ${diff.toExponential(2)}`);
+      expect(diff).toBeLessThanOrEqual(LANDMARK_TOL);
+      // Sanity: on a real face the landmarks fall inside the crop.
+      expect(Math.min(...ours)).toBeGreaterThan(-0.1);
+      expect(Math.max(...ours)).toBeLessThan(1.1);
+    });
+  });
+
+  describe('face_recognition', () => {
+    const size = 150;
+    let built: BuiltModel;
+    let session: ort.InferenceSession;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    let net: any;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const raw = (n: any, input: any) => n.forwardInput(input);
+
+    beforeAll(async () => {
+      built = await specNamed('face_recognition').build();
+      session = await ort.InferenceSession.create(built.bytes);
+      net = new faceapi.FaceRecognitionNet();
+      await net.loadFromDisk(path.join(faceApiPackage().dir, 'model'));
+    });
+
+    it('declares its contract', () => {
+      expect(built.entry.task).toBe('recognizer');
+      expect(built.entry.source.path).toEqual(['model/face_recognition_model-weights_manifest.json', 'model/face_recognition_model.bin']);
+      expect(built.entry.input.shape).toEqual(['N', 150, 150, 3]);
+      expect(built.entry.outputs).toEqual([{ name: 'descriptor', shape: ['N', 128] }]);
+    });
+
+    it('matches face-api on seeded random crops (batch of 2)', async () => {
+      const pixels = randomCrops(2, size, 99);
+      const ours = await runOnnx(session, 'descriptor', pixels, size);
+      const ref = await runFaceApi(net, pixels, size, raw);
+      const diff = maxAbsDiff(ours, ref);
+      console.info(`face_recognition random: max abs diff ${diff.toExponential(2)}`);
+      expect(diff).toBeLessThanOrEqual(DESCRIPTOR_TOL);
+      for (let i = 0; i < 2; i++) expect(cosine(ours.subarray(i * 128, (i + 1) * 128), ref.subarray(i * 128, (i + 1) * 128))).toBeGreaterThanOrEqual(MIN_COSINE);
+    });
+
+    it('matches face-api on a real face crop', async () => {
+      const pixels = await realCrop(size);
+      const ours = await runOnnx(session, 'descriptor', pixels, size);
+      const ref = await runFaceApi(net, pixels, size, raw);
+      const diff = maxAbsDiff(ours, ref);
+      const cos = cosine(ours, ref);
+      console.info(`face_recognition amy1: max abs diff ${diff.toExponential(2)}, cosine ${cos}`);
+      expect(diff).toBeLessThanOrEqual(DESCRIPTOR_TOL);
+      expect(cos).toBeGreaterThanOrEqual(MIN_COSINE);
+    });
+  });
+});
