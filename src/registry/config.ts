@@ -53,7 +53,7 @@ export const registryConfigSchema = z.object({
     .prefault({}),
   breaker: z
     .object({
-      failureThreshold: z.number().int().min(1).default(5),
+      failureThreshold: z.number().int().min(1).default(8),
       resetTimeoutMs: ms.default(30_000),
       halfOpenMaxCalls: z.number().int().min(1).default(1),
     })
