@@ -1,0 +1,3 @@
+export * from './config.ts';
+export * from './keys.ts';
+export * from './store.ts';

@@ -1,0 +1,103 @@
+/**
+ * POST /v1/face-comparison: request and response schemas. These zod schemas are the single source of
+ * truth for validation and for the OpenAPI document.
+ */
+import { z } from '@hono/zod-openapi';
+import { MetaSchema } from './envelope.ts';
+
+export const DEFAULT_THRESHOLD = 0.75;
+/** Scores at or above this (and at or above the threshold) are STRONG_MATCH. */
+export const STRONG_MATCH_SCORE = 0.85;
+/** Largest decoded selfie accepted, bytes. */
+export const MAX_SELFIE_BYTES = 10 * 1024 * 1024;
+
+export const MATCH_RESULTS = ['CONFIRMED', 'MISMATCH'] as const;
+export const STRENGTH_TIERS = ['STRONG_MATCH', 'MATCH', 'NO_MATCH'] as const;
+export const REASON_CODES = ['MATCH_SUCCESS', 'SCORE_BELOW_THRESHOLD'] as const;
+export type MatchResult = (typeof MATCH_RESULTS)[number];
+export type StrengthTier = (typeof STRENGTH_TIERS)[number];
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+/** Truncated, for documentation only. */
+const EXAMPLE_SELFIE = 'data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD...';
+
+export const FaceComparisonRequestSchema = z
+  .object({
+    selfie: z.string({ error: 'selfie must be a Base64 string' }).min(1, 'selfie must not be empty').openapi({
+      description: 'A clear, frontal selfie: raw Base64 or a data URL (data:image/jpeg;base64,...). JPEG, PNG or WebP, at most 10 MB decoded.',
+      example: EXAMPLE_SELFIE,
+    }),
+    id_number: z.string({ error: 'id_number must be a string' }).trim().min(1, 'id_number must not be empty').max(64, 'id_number is too long').openapi({
+      description: 'The government-issued identity number; validated by the registry adapter for the id_type (format and check digit).',
+      example: '70123456789',
+    }),
+    id_type: z.string({ error: 'id_type must be a string' }).trim().min(1, 'id_type must not be empty').max(32, 'id_type is too long').openapi({
+      description: 'The identity document type; selects the registry. The served values are listed by GET /health (e.g. NG_NIN, NG_BVN, KE_NATIONAL_ID, GH_GHANA_CARD, PE_DNI, ZA_ID).',
+      example: 'NG_NIN',
+    }),
+    threshold: z
+      .number({ error: 'threshold must be a number' })
+      .min(0, 'threshold must be at least 0.0')
+      .max(1, 'threshold must be at most 1.0')
+      .optional()
+      .openapi({
+        description: 'Minimum score for a CONFIRMED match, between 0.0 and 1.0. Default 0.75. Suggested: 0.85 strict (regulated KYC), 0.75 balanced, 0.60 permissive.',
+        example: 0.75,
+        default: DEFAULT_THRESHOLD,
+      }),
+  })
+  .openapi('FaceComparisonRequest');
+
+export type FaceComparisonRequest = z.infer<typeof FaceComparisonRequestSchema>;
+
+export const IdentitySchema = z
+  .object({ full_name: z.string() })
+  .catchall(z.unknown())
+  .openapi('Identity', {
+    description: 'The identity record from the source registry (name, date of birth, address and other registered attributes). Registry-specific fields are snake_case.',
+    example: { full_name: 'Adaeze Okonkwo', first_name: 'Adaeze', last_name: 'Okonkwo', date_of_birth: '1990-04-12', gender: 'F', nationality: 'NG' },
+  });
+
+export const ConfidenceSchema = z
+  .object({
+    score: z.number().min(0).max(1).openapi({ description: 'Calibrated similarity of the selfie and the registry photo in [0, 1], rounded to 2 decimals.', example: 0.91 }),
+    threshold: z.number().min(0).max(1).openapi({ description: 'The threshold applied (from the request or the default 0.75).', example: 0.75 }),
+    status: z.enum(STRENGTH_TIERS).openapi({
+      description: 'Strength tier. STRONG_MATCH: score ≥ threshold and ≥ 0.85. MATCH: score ≥ threshold but < 0.85. NO_MATCH: score < threshold.',
+      example: 'STRONG_MATCH',
+    }),
+  })
+  .openapi('Confidence');
+
+export const FaceComparisonDataSchema = z
+  .object({
+    match_result: z.enum(MATCH_RESULTS).openapi({ description: 'CONFIRMED when score ≥ threshold, otherwise MISMATCH.', example: 'CONFIRMED' }),
+    confidence: ConfidenceSchema,
+    identity: IdentitySchema,
+    details: z.object({
+      reason_code: z.enum(REASON_CODES).openapi({ example: 'MATCH_SUCCESS' }),
+      remarks: z.string().openapi({ description: 'Plain-language description of the result, for audit logs.', example: 'The selfie matches the registry photo with high confidence (score 0.91, threshold 0.75).' }),
+      faces_in_selfie: z.number().int().min(1).openapi({ description: 'Faces detected in the selfie; the largest one is compared.', example: 1 }),
+      source: z.string().openapi({ description: 'The registry adapter that supplied the reference.', example: 'ng-nin' }),
+    }),
+  })
+  .openapi('FaceComparisonData');
+
+export const FaceComparisonMetaSchema = MetaSchema.extend({
+  cache: z.enum(['hit', 'miss']).openapi({ description: 'Whether the reference (identity + face embedding) came from the in-memory cache or a fresh registry lookup.', example: 'miss' }),
+  timings_ms: z.record(z.string(), z.number()).optional().openapi({ description: 'Stage timings in milliseconds (registry, reference, selfie, total).', example: { registry: 182.4, reference: 95.1, selfie: 88.7, total: 281.3 } }),
+}).openapi('FaceComparisonMeta');
+
+export const FaceComparisonResponseSchema = z
+  .object({
+    success: z.literal(true).openapi({ description: 'true when the comparison completed; check data.match_result for the outcome.' }),
+    code: z.literal('SUCCESS'),
+    message: z.string().openapi({ example: 'Face comparison completed.' }),
+    verification_type: z.literal('ID_FACE_MATCH'),
+    data: FaceComparisonDataSchema,
+    meta: FaceComparisonMetaSchema,
+  })
+  .openapi('FaceComparisonResponse');
+
+export type FaceComparisonResponse = z.infer<typeof FaceComparisonResponseSchema>;
+export type FaceComparisonData = z.infer<typeof FaceComparisonDataSchema>;

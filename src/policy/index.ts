@@ -1,0 +1,3 @@
+export * from './calibration.ts';
+export * from './policy.ts';
+export * from './thresholds.ts';

@@ -1,0 +1,72 @@
+/**
+ * The verdict: raw similarity → calibrated score → CONFIRMED/MISMATCH, strength tier, reason code and
+ * remarks. Knows nothing of registries or HTTP.
+ */
+import type { MatchResult, ReasonCode, StrengthTier } from '../api/face-comparison.ts';
+import { DEFAULT_THRESHOLD, STRONG_MATCH_SCORE } from './thresholds.ts';
+import { rawCosineCalibration, type ScoreCalibration } from './calibration.ts';
+
+export { DEFAULT_THRESHOLD, STRONG_MATCH_SCORE };
+
+export interface PolicyInput {
+  /** Raw similarity from the engine (cosine, [-1, 1]). */
+  raw: number;
+  /** Threshold in [0, 1]; the default applies when omitted. */
+  threshold?: number;
+  /** Faces detected in the selfie (the largest is compared). */
+  facesInSelfie?: number;
+}
+
+export interface Decision {
+  match_result: MatchResult;
+  score: number;
+  threshold: number;
+  tier: StrengthTier;
+  reason_code: ReasonCode;
+  remarks: string;
+}
+
+export interface Policy {
+  readonly calibration: ScoreCalibration;
+  decide(input: PolicyInput): Decision;
+}
+
+export const round2 = (x: number) => Math.round(x * 100) / 100;
+
+export function tierFor(score: number, threshold: number): StrengthTier {
+  if (score < threshold) return 'NO_MATCH';
+  return score >= STRONG_MATCH_SCORE ? 'STRONG_MATCH' : 'MATCH';
+}
+
+function remarksFor(tier: StrengthTier, score: number, threshold: number, faces: number): string {
+  const figures = `score ${score.toFixed(2)}, threshold ${threshold.toFixed(2)}`;
+  const extra = faces > 1 ? ` ${faces} faces were detected in the selfie; the largest was compared.` : '';
+  switch (tier) {
+    case 'STRONG_MATCH':
+      return `The selfie matches the registry photo with high confidence (${figures}).${extra}`;
+    case 'MATCH':
+      return `The selfie matches the registry photo within the configured threshold (${figures}); consider a secondary check for high-value transactions.${extra}`;
+    case 'NO_MATCH':
+      return `The selfie does not match the registry photo to the required confidence (${figures}); reject and flag for review.${extra}`;
+  }
+}
+
+export function createPolicy(calibration: ScoreCalibration = rawCosineCalibration): Policy {
+  return {
+    calibration,
+    decide({ raw, threshold = DEFAULT_THRESHOLD, facesInSelfie = 1 }) {
+      const score = round2(calibration.toScore(raw));
+      // Compare the public (rounded) score, so the verdict is reproducible from the response alone.
+      const confirmed = score >= threshold;
+      const tier = tierFor(score, threshold);
+      return {
+        match_result: confirmed ? 'CONFIRMED' : 'MISMATCH',
+        score,
+        threshold,
+        tier,
+        reason_code: confirmed ? 'MATCH_SUCCESS' : 'SCORE_BELOW_THRESHOLD',
+        remarks: remarksFor(tier, score, threshold, facesInSelfie),
+      };
+    },
+  };
+}

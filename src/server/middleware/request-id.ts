@@ -1,0 +1,42 @@
+/** Gives every request a 12-character id (meta.request_id, X-Request-Id, every log line) and an access log line. */
+import { randomBytes } from 'node:crypto';
+import { createMiddleware } from 'hono/factory';
+import { REQUEST_ID_LENGTH } from '../../api/envelope.ts';
+import type { AppEnv } from '../env.ts';
+import type { Services } from '../services.ts';
+
+const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+
+/** 12 characters from a 57-symbol alphabet (~70 bits), unbiased by rejection sampling. */
+export function newRequestId(): string {
+  let id = '';
+  while (id.length < REQUEST_ID_LENGTH) {
+    for (const byte of randomBytes(16)) {
+      if (byte < ALPHABET.length * 4) id += ALPHABET[byte % ALPHABET.length];
+      if (id.length === REQUEST_ID_LENGTH) break;
+    }
+  }
+  return id;
+}
+
+export function requestContext(services: Services) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const requestId = newRequestId();
+    const log = services.logger.child({ request_id: requestId });
+    c.set('services', services);
+    c.set('requestId', requestId);
+    c.set('log', log);
+    c.header('X-Request-Id', requestId);
+    const started = performance.now();
+    await next();
+    c.header('X-Request-Id', requestId);
+    const principal = c.get('principal');
+    log.info('request', {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      duration_ms: Math.round((performance.now() - started) * 10) / 10,
+      ...(principal ? { org_id: principal.organisation.id } : {}),
+    });
+  });
+}

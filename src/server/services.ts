@@ -1,0 +1,34 @@
+/** The typed services container the app is built from. Tests build exactly the pieces they need. */
+import type { AccountStore } from '../accounts/store.ts';
+import type { UsageLedger } from '../billing/ledger.ts';
+import type { FaceEngine } from '../engine/types.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Policy } from '../policy/policy.ts';
+import type { ReferenceStore, RegistryLookup } from '../service/face-comparison.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface ServerLimits {
+  /** Largest request body accepted, bytes (413 above). Default 15 MiB: a 10 MB image is ~13.4 MiB in base64. */
+  maxBodyBytes: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = { maxBodyBytes: 15 * 1024 * 1024 };
+
+export interface Services {
+  /** id_type → adapter router (src/registry/router.ts). */
+  registry: RegistryLookup;
+  engine: FaceEngine;
+  policy: Policy;
+  /** Reference cache: identity + embedding + engine version, never photo bytes. */
+  cache: ReferenceStore;
+  accounts: AccountStore;
+  ledger: UsageLedger;
+  logger: Logger;
+  clock: Clock;
+  limits?: Partial<ServerLimits>;
+}

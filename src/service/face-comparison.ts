@@ -1,0 +1,188 @@
+/**
+ * The face-comparison use case, with no HTTP in it:
+ *   validate id → reference (cache, else registry lookup → engine.analyze(photo) → cache)
+ *                 ∥ engine.analyze(selfie) → policy.decide → outcome.
+ * The reference and the selfie are processed concurrently; when both fail, the error reported is
+ * chosen deterministically (selfie input errors, then reference/registry errors, then no face in selfie).
+ * Failures are ApiErrors carrying the contract's codes.
+ */
+import { ApiError } from '../api/errors.ts';
+import { MAX_SELFIE_BYTES } from '../api/face-comparison.ts';
+import type { FaceAnalysis, FaceEngine } from '../engine/types.ts';
+import type { Decision, Policy } from '../policy/policy.ts';
+import { maskIdNumber } from '../registry/mask.ts';
+import type { IdValidation, IdentityRecord, LookupContext, LookupResult } from '../registry/types.ts';
+import type { Logger } from '../logging/logger.ts';
+import { mapReferenceError, mapRegistryError, mapSelfieError } from './errors.ts';
+
+/** What the service needs from the registry router (src/registry/router.ts). */
+export interface RegistryLookup {
+  idTypes(): string[];
+  has(idType: string): boolean;
+  validate(idType: string, idNumber: string): IdValidation;
+  lookup(idType: string, idNumber: string, ctx: LookupContext): Promise<LookupResult>;
+}
+
+/** What is cached per identity: never the photo bytes. */
+export interface CachedReference {
+  identity: IdentityRecord;
+  embedding: Float32Array;
+  engineVersion: string;
+  source: string;
+}
+
+/** The reference cache (src/registry/reference-cache.ts), keyed internally by a hash of id_type + id_number. */
+export interface ReferenceStore {
+  get(idType: string, idNumber: string): CachedReference | undefined;
+  set(idType: string, idNumber: string, value: CachedReference): void;
+}
+
+export interface FaceComparisonDeps {
+  registry: RegistryLookup;
+  engine: FaceEngine;
+  policy: Policy;
+  cache: ReferenceStore;
+  logger: Logger;
+}
+
+export interface FaceComparisonInput {
+  selfie: string;
+  idType: string;
+  idNumber: string;
+  threshold?: number;
+  requestId: string;
+  signal?: AbortSignal;
+}
+
+export interface FaceComparisonOutcome {
+  decision: Decision;
+  identity: IdentityRecord;
+  source: string;
+  facesInSelfie: number;
+  cache: 'hit' | 'miss';
+  timings: Record<string, number>;
+}
+
+/** Decoded size of raw base64 or a base64 data URL, without decoding it. */
+export function estimateDecodedBytes(selfie: string): number {
+  let start = 0;
+  if (selfie.startsWith('data:')) {
+    const comma = selfie.indexOf(',');
+    start = comma >= 0 ? comma + 1 : selfie.length;
+  }
+  let chars = 0;
+  let padding = 0;
+  for (let i = start; i < selfie.length; i++) {
+    const c = selfie.charCodeAt(i);
+    if (c === 61 /* = */) padding++;
+    else if (c > 32) chars++;
+  }
+  return Math.max(0, Math.floor(((chars + padding) * 3) / 4) - padding);
+}
+
+const ms = (start: number) => Math.round((performance.now() - start) * 10) / 10;
+
+export async function compareFace(deps: FaceComparisonDeps, input: FaceComparisonInput): Promise<FaceComparisonOutcome> {
+  const { registry, engine, policy, cache, logger } = deps;
+  const started = performance.now();
+  const timings: Record<string, number> = {};
+
+  if (!registry.has(input.idType)) {
+    throw new ApiError('VALIDATION_ERROR', 'The id_type is not supported.', { id_type: `unsupported id_type; supported: ${registry.idTypes().join(', ')}` });
+  }
+  let validation: IdValidation;
+  try {
+    validation = registry.validate(input.idType, input.idNumber);
+  } catch (err) {
+    throw mapRegistryError(err);
+  }
+  if (!validation.ok) {
+    throw new ApiError('VALIDATION_ERROR', 'The id_number is not valid for the id_type.', { id_number: validation.reason });
+  }
+  const idNumber = validation.normalised;
+  const decodedBytes = estimateDecodedBytes(input.selfie);
+  if (decodedBytes > MAX_SELFIE_BYTES) {
+    throw new ApiError('PAYLOAD_TOO_LARGE', 'The selfie is larger than 10 MB.', { field: 'selfie', max_bytes: MAX_SELFIE_BYTES });
+  }
+
+  const abort = new AbortController();
+  const signal = input.signal ? AbortSignal.any([input.signal, abort.signal]) : abort.signal;
+
+  const selfieTask = (async (): Promise<FaceAnalysis> => {
+    const t = performance.now();
+    try {
+      return await engine.analyze(input.selfie);
+    } catch (err) {
+      const mapped = mapSelfieError(err);
+      // An unusable selfie makes the registry call pointless: stop it if still running.
+      if (mapped.code === 'INVALID_INPUT') abort.abort(mapped);
+      throw mapped;
+    } finally {
+      timings.selfie = ms(t);
+    }
+  })();
+
+  let cacheState: 'hit' | 'miss' = 'miss';
+  const referenceTask = (async (): Promise<CachedReference> => {
+    const cached = cache.get(input.idType, idNumber);
+    if (cached && cached.engineVersion === engine.version) {
+      cacheState = 'hit';
+      return cached;
+    }
+    let t = performance.now();
+    let found: LookupResult;
+    try {
+      found = await registry.lookup(input.idType, idNumber, { requestId: input.requestId, signal });
+    } catch (err) {
+      throw mapRegistryError(err);
+    } finally {
+      timings.registry = ms(t);
+    }
+    t = performance.now();
+    let analysis: FaceAnalysis;
+    try {
+      analysis = await engine.analyze(found.photo.bytes);
+    } catch (err) {
+      throw mapReferenceError(err);
+    } finally {
+      timings.reference = ms(t);
+    }
+    const entry: CachedReference = { identity: found.identity, embedding: analysis.embedding, engineVersion: engine.version, source: found.source };
+    cache.set(input.idType, idNumber, entry);
+    return entry;
+  })();
+
+  const [selfieResult, referenceResult] = await Promise.allSettled([selfieTask, referenceTask]);
+  if (selfieResult.status === 'rejected' && (selfieResult.reason as ApiError).code !== 'LANDMARKS_NOT_FOUND') throw selfieResult.reason;
+  if (referenceResult.status === 'rejected') throw referenceResult.reason;
+  if (selfieResult.status === 'rejected') throw selfieResult.reason;
+
+  const selfie = selfieResult.value;
+  const reference = referenceResult.value;
+  let raw: number;
+  try {
+    raw = engine.similarity(selfie.embedding, reference.embedding);
+  } catch (err) {
+    throw new ApiError('SERVICE_ERROR', undefined, undefined, { cause: err });
+  }
+  const facesInSelfie = Math.max(1, selfie.faces.length);
+  const decision = policy.decide({ raw, threshold: input.threshold, facesInSelfie });
+  timings.total = ms(started);
+
+  logger.info('face comparison decided', {
+    id_type: input.idType,
+    id_number_masked: maskIdNumber(idNumber),
+    source: reference.source,
+    cache: cacheState,
+    match_result: decision.match_result,
+    score: decision.score,
+    threshold: decision.threshold,
+    tier: decision.tier,
+    faces_in_selfie: facesInSelfie,
+    calibration: policy.calibration.version,
+    engine: engine.version,
+    timings_ms: timings,
+  });
+
+  return { decision, identity: reference.identity, source: reference.source, facesInSelfie, cache: cacheState, timings };
+}
