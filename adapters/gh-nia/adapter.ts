@@ -11,6 +11,7 @@ import {
   joinName,
   normaliseGender,
   parseJson,
+  scrub,
   silentLogger,
   str,
   toIsoDate,
@@ -76,7 +77,7 @@ export class NiaGhanaCardAdapter implements RegistryAdapter {
       if (res.status === 401 || res.status === 403) throw errorForStatus(res, ID, 'NIA');
       throw new RegistryError('MALFORMED', 'NIA reply lacks the {success, code} envelope', { adapterId: ID });
     }
-    const msg = str(body.msg) ?? body.code;
+    const msg = scrub(str(body.msg) ?? body.code);
     if (!body.success || body.code !== '00') {
       if (res.status === 401 || res.status === 403 || body.code === '01') {
         throw new RegistryError('UNAUTHORISED', `NIA refused the merchant key: ${msg}`, { adapterId: ID });

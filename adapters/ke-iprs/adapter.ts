@@ -10,6 +10,7 @@ import {
   isRecord,
   joinName,
   normaliseGender,
+  scrub,
   silentLogger,
   str,
   toIsoDate,
@@ -116,7 +117,7 @@ export class IprsAdapter implements RegistryAdapter {
 
     if (isRecord(body) && isRecord(body.Fault)) {
       const faultcode = str(body.Fault.faultcode) ?? '';
-      const faultstring = str(body.Fault.faultstring) ?? (isRecord(body.Fault.faultstring) ? str(body.Fault.faultstring['#text']) : undefined) ?? '';
+      const faultstring = scrub(str(body.Fault.faultstring) ?? (isRecord(body.Fault.faultstring) ? str(body.Fault.faultstring['#text']) : undefined) ?? '');
       log.warn('iprs fault', { requestId: ctx.requestId, faultcode, status: res.status });
       if (/client|sender/i.test(faultcode) && /auth|login|password|credential|token/i.test(faultstring)) {
         throw new RegistryError('UNAUTHORISED', `IPRS fault: ${faultstring}`, { adapterId: ID });
@@ -133,7 +134,7 @@ export class IprsAdapter implements RegistryAdapter {
     if (!isRecord(r)) throw new RegistryError('MALFORMED', 'IPRS reply lacks GetDataByIdCardResult', { adapterId: ID });
 
     if (str(r.ErrorOcurred)?.toLowerCase() === 'true') {
-      const err = errorFromResult(str(r.ErrorCode), str(r.ErrorMessage) ?? 'unspecified error');
+      const err = errorFromResult(str(r.ErrorCode), scrub(str(r.ErrorMessage) ?? 'unspecified error'));
       log.info('iprs business error', { requestId: ctx.requestId, id: maskIdNumber(id), kind: err.kind });
       throw err;
     }

@@ -10,6 +10,7 @@ import {
   joinName,
   normaliseGender,
   parseJson,
+  scrub,
   silentLogger,
   str,
   toIsoDate,
@@ -32,8 +33,8 @@ export interface NinAggregatorConfig {
 const ID = 'ng-nin';
 
 function errorText(body: unknown): string {
-  if (isRecord(body)) return str(body.error) ?? str(body.message) ?? (isRecord(body.error) ? str(body.error.message) ?? '' : '');
-  return '';
+  if (!isRecord(body)) return '';
+  return scrub(str(body.error) ?? str(body.message) ?? (isRecord(body.error) ? str(body.error.message) ?? '' : ''));
 }
 
 export class NinAggregatorAdapter implements RegistryAdapter {

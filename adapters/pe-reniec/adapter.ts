@@ -9,6 +9,7 @@ import {
   isRecord,
   joinName,
   parseJson,
+  scrub,
   silentLogger,
   str,
   unsupportedIdType,
@@ -84,7 +85,7 @@ export class ReniecAdapter implements RegistryAdapter {
     }
     const code = ret.coResultado;
     log.info('reniec reply', { requestId: ctx.requestId, id: maskIdNumber(dni), coResultado: code });
-    const message = str(ret.deResultado) ?? code;
+    const message = scrub(str(ret.deResultado) ?? code);
     switch (code) {
       case '0000':
         break;

@@ -11,6 +11,7 @@ import {
   joinName,
   normaliseGender,
   parseJson,
+  scrub,
   silentLogger,
   str,
   toIsoDate,
@@ -145,13 +146,13 @@ export class DhaProviderAdapter implements RegistryAdapter {
     if (res.status === 401 || res.status === 403 || res.status >= 500) throw errorForStatus(res, ID, 'provider');
     const body = parseJson(res, ID);
     const err = isRecord(body) && isRecord(body.error) ? body.error : undefined;
-    if (res.status === 404) throw new RegistryError('NOT_FOUND', `DHA: ${str(err?.message) ?? 'no record'}`, { adapterId: ID });
+    if (res.status === 404) throw new RegistryError('NOT_FOUND', `DHA: ${scrub(str(err?.message) ?? 'no record')}`, { adapterId: ID });
     if (res.status === 400 || res.status === 422) {
       const code = str(err?.code) ?? '';
       if (code === 'CONSENT_REQUIRED') {
         throw new RegistryError('MALFORMED', 'provider says consent is missing', { adapterId: ID, retryable: false });
       }
-      throw new RegistryError('INVALID_ID', `provider rejected the ID number: ${str(err?.message) ?? code}`, {
+      throw new RegistryError('INVALID_ID', `provider rejected the ID number: ${scrub(str(err?.message) ?? code)}`, {
         adapterId: ID,
         retryable: false,
       });

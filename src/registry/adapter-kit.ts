@@ -4,6 +4,7 @@
  */
 import type { HttpClient, HttpResponse } from './http.ts';
 import { parseRetryAfter } from './http.ts';
+import { maskIdNumber } from './mask.ts';
 import { RegistryError, type IdValidation } from './types.ts';
 
 /** Structured logger; fields must never contain ID numbers, photos or decrypted payloads. */
@@ -82,6 +83,14 @@ export function toIsoDate(value: unknown, slashOrder: 'MDY' | 'DMY' = 'MDY'): st
     return iso(year, month, +m[1]!);
   }
   return undefined;
+}
+
+/**
+ * Scrub registry-supplied text before it goes into an error message (errors get logged): any run
+ * of five or more digits, possibly with a letter prefix (GHA-…), is masked.
+ */
+export function scrub(text: string): string {
+  return text.replace(/[A-Z]{0,3}-?\d[\d\- ]{3,}\d(?:-[0-9A-Z])?/g, (m) => maskIdNumber(m.replace(/[\s-]/g, '')));
 }
 
 /** Join name parts, dropping empties and collapsing whitespace. */
