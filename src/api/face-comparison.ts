@@ -21,17 +21,20 @@ export type ReasonCode = (typeof REASON_CODES)[number];
 /** Truncated, for documentation only. */
 const EXAMPLE_SELFIE = 'data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD...';
 
+/** "Required" for an absent field, `message` for a present one of the wrong type. */
+const typeError = (message: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'Required' : message);
+
 export const FaceComparisonRequestSchema = z
   .object({
-    selfie: z.string({ error: 'selfie must be a Base64 string' }).min(1, 'selfie must not be empty').openapi({
+    selfie: z.string({ error: typeError('selfie must be a Base64 string') }).min(1, 'selfie must not be empty').openapi({
       description: 'A clear, frontal selfie: raw Base64 or a data URL (data:image/jpeg;base64,...). JPEG, PNG or WebP, at most 10 MB decoded.',
       example: EXAMPLE_SELFIE,
     }),
-    id_number: z.string({ error: 'id_number must be a string' }).trim().min(1, 'id_number must not be empty').max(64, 'id_number is too long').openapi({
+    id_number: z.string({ error: typeError('id_number must be a string') }).trim().min(1, 'id_number must not be empty').max(64, 'id_number is too long').openapi({
       description: 'The government-issued identity number; validated by the registry adapter for the id_type (format and check digit).',
       example: '70123456789',
     }),
-    id_type: z.string({ error: 'id_type must be a string' }).trim().min(1, 'id_type must not be empty').max(32, 'id_type is too long').openapi({
+    id_type: z.string({ error: typeError('id_type must be a string') }).trim().min(1, 'id_type must not be empty').max(32, 'id_type is too long').openapi({
       description: 'The identity document type; selects the registry. The served values are listed by GET /health (e.g. NG_NIN, NG_BVN, KE_NATIONAL_ID, GH_GHANA_CARD, PE_DNI, ZA_ID).',
       example: 'NG_NIN',
     }),

@@ -37,7 +37,7 @@ export function fromZodError(error: ZodError): ApiError {
   let other = false;
   for (const issue of error.issues) {
     const field = issue.path.length ? issue.path.map(String).join('.') : 'body';
-    details[field] ??= issue.input === undefined && issue.code === 'invalid_type' ? 'Required' : issue.message;
+    details[field] ??= issue.message;
     if (issue.path[0] === 'threshold') {
       if (issue.code === 'too_small' || issue.code === 'too_big') thresholdRange = true;
       else thresholdType = true;

@@ -17,6 +17,15 @@ const markVerificationType = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
+/** The body must be JSON; anything else is a VALIDATION_ERROR (the contract has no 415). */
+const requireJson = createMiddleware<AppEnv>(async (c, next) => {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new ApiError('VALIDATION_ERROR', 'The request body must be JSON sent with Content-Type: application/json.', { content_type: type || '(none)' });
+  }
+  await next();
+});
+
 export function faceComparisonRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBodyBytes) {
   return createRoute({
     method: 'post',
@@ -29,7 +38,7 @@ export function faceComparisonRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBod
       'Strength tiers (`data.confidence.status`): STRONG_MATCH when score ≥ threshold and ≥ 0.85; MATCH when score ≥ threshold and < 0.85; NO_MATCH when score < threshold. ' +
       'Only CONFIRMED results are charged. A registry outage is reported as HTTP 503 SERVICE_ERROR with `retryable: true` and a Retry-After header, never as a MISMATCH.',
     security: [{ bearerAuth: [] }],
-    middleware: [markVerificationType, authenticate, requireService('face_match'), limitBody(maxBodyBytes)] as const,
+    middleware: [markVerificationType, authenticate, requireService('face_match'), limitBody(maxBodyBytes), requireJson] as const,
     request: {
       body: { required: true, content: { 'application/json': { schema: FaceComparisonRequestSchema } } },
     },
