@@ -85,24 +85,42 @@ export class TfLayers {
     return { name, c: co, h, w: ow };
   }
 
-  /**
-   * tf.separableConv2d(x, depthwise, pointwise, stride, padding) followed by + bias: a grouped
-   * depthwise Conv (stride, padding) then a 1×1 Conv carrying the bias.
-   */
-  separableConv(x: Fmap, prefix: string, stride: number, padding: TfPadding): Fmap {
-    const dwName = `${prefix}/depthwise_filter`;
-    const dw = floatWeight(this.weights, dwName);
+  /** tf.depthwiseConv2d(x, filter, stride, padding) as a grouped Conv (group = channels). */
+  depthwiseConv(x: Fmap, filterName: string, stride: number, padding: TfPadding): Fmap {
+    const dw = floatWeight(this.weights, filterName);
     const [kh, kw, c, m] = dw.shape as [number, number, number, number];
-    if (c !== x.c) throw new Error(`${dwName}: expects ${c} channels, feature map has ${x.c}`);
+    if (c !== x.c) throw new Error(`${filterName}: expects ${c} channels, feature map has ${x.c}`);
     const { pads, h, w } = this.convPads(x, kh, kw, stride, padding);
-    const depthwise = this.g.op('Conv', [x.name, this.g.initializer(dwName, depthwiseToOnnx(dw.data, dw.shape))], {
+    const name = this.g.op('Conv', [x.name, this.g.initializer(filterName, depthwiseToOnnx(dw.data, dw.shape))], {
       kernel_shape: [kh, kw],
       strides: [stride, stride],
       pads,
       dilations: [1, 1],
       group: c,
     });
-    return this.conv({ name: depthwise, c: c * m, h, w }, `${prefix}/pointwise_filter`, 1, 'valid', `${prefix}/bias`);
+    return { name, c: c * m, h, w };
+  }
+
+  /**
+   * tf.separableConv2d(x, depthwise, pointwise, stride, padding) followed by + bias: a grouped
+   * depthwise Conv (stride, padding) then a 1×1 Conv carrying the bias.
+   */
+  separableConv(x: Fmap, prefix: string, stride: number, padding: TfPadding): Fmap {
+    const depthwise = this.depthwiseConv(x, `${prefix}/depthwise_filter`, stride, padding);
+    return this.conv(depthwise, `${prefix}/pointwise_filter`, 1, 'valid', `${prefix}/bias`);
+  }
+
+  /** tf.batchNorm(x, mean, variance, offset, scale, epsilon) with per-channel vectors. */
+  batchNorm(x: Fmap, names: { mean: string; variance: string; offset: string; scale: string }, epsilon: number): Fmap {
+    const vec = (n: string) => this.g.initializer(n, { dims: [x.c], data: floatWeight(this.weights, n, [x.c]).data });
+    const inputs = [x.name, vec(names.scale), vec(names.offset), vec(names.mean), vec(names.variance)];
+    return { ...x, name: this.g.op('BatchNormalization', inputs, { epsilon: { float: epsilon } }) };
+  }
+
+  /** tf.clipByValue(x, lo, hi). */
+  clip(x: Fmap, lo: number, hi: number): Fmap {
+    const name = this.g.op('Clip', [x.name, this.g.constFloat('clip_lo', [lo], []), this.g.constFloat('clip_hi', [hi], [])]);
+    return { ...x, name };
   }
 
   /** x * weights + biases with per-channel vectors from the weight map (face-api's scale layer). */

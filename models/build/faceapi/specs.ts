@@ -5,6 +5,7 @@ import type { OnnxGraph } from '../onnx-graph.ts';
 import type { BuiltModel, ModelManifestEntry, ModelSpec } from '../spec.ts';
 import { buildFaceLandmark68Graph, LANDMARK_INPUT_SIZE } from './landmark68.ts';
 import { buildFaceRecognitionGraph, RECOGNITION_INPUT_SIZE } from './recognition.ts';
+import { buildSsdMobilenetv1Graph, SSD_INPUT_SIZE, SSD_NUM_ANCHORS } from './ssd.ts';
 import { loadWeightManifest, type WeightMap } from './weights.ts';
 
 export const FACEAPI_PACKAGE = '@vladmandic/face-api';
@@ -38,8 +39,10 @@ function faceApiSpec(opts: {
   model: string;
   task: ModelManifestEntry['task'];
   size: number;
-  output: { name: string; width: number };
+  outputs: ModelManifestEntry['outputs'];
   build: (w: WeightMap) => OnnxGraph;
+  /** The in-graph preprocessing, for the notes. */
+  preprocessing?: string;
   notes: string;
 }): ModelSpec {
   return {
@@ -62,8 +65,8 @@ function faceApiSpec(opts: {
             channelOrder: 'RGB',
             normalisation: { mean: [0, 0, 0], std: [1, 1, 1] },
           },
-          outputs: [{ name: opts.output.name, shape: ['N', opts.output.width] }],
-          notes: `${PREPROCESSING_NOTE} ${opts.notes}`,
+          outputs: opts.outputs,
+          notes: `${opts.preprocessing ?? PREPROCESSING_NOTE} ${opts.notes}`,
         },
       };
     },
@@ -77,7 +80,7 @@ export const faceApiSpecs: ModelSpec[] = [
     model: 'face_landmark_68_model',
     task: 'landmarks',
     size: LANDMARK_INPUT_SIZE,
-    output: { name: 'landmarks', width: 136 },
+    outputs: [{ name: 'landmarks', shape: ['N', 136] }],
     build: buildFaceLandmark68Graph,
     notes:
       'FaceLandmark68Net (full). Output x0,y0,…,x67,y67 as fractions of the 112×112 input. face-api feeds it the ' +
@@ -88,10 +91,28 @@ export const faceApiSpecs: ModelSpec[] = [
     model: 'face_recognition_model',
     task: 'recognizer',
     size: RECOGNITION_INPUT_SIZE,
-    output: { name: 'descriptor', width: 128 },
+    outputs: [{ name: 'descriptor', shape: ['N', 128] }],
     build: buildFaceRecognitionGraph,
     notes:
       'FaceRecognitionNet (dlib ResNet). 128-D descriptor, not L2-normalised. face-api feeds it the aligned face box ' +
       '(axis-aligned square from the 68 landmarks, no rotation), zero-padded (centred) to a square if clipped, resized bilinearly to 150.',
+  }),
+  faceApiSpec({
+    name: 'ssd_mobilenetv1',
+    model: 'ssd_mobilenetv1_model',
+    task: 'detector',
+    size: SSD_INPUT_SIZE,
+    outputs: [
+      { name: 'boxes', shape: ['N', SSD_NUM_ANCHORS, 4] },
+      { name: 'scores', shape: ['N', SSD_NUM_ANCHORS] },
+    ],
+    build: buildSsdMobilenetv1Graph,
+    preprocessing:
+      'Input is the raw RGB image, 0..255, NHWC; the graph itself applies face-api\'s x / 127.5 - 1, hence mean 0 / std 1 here.',
+    notes:
+      'SsdMobilenetv1 without non-max suppression: boxes are decoded against the 5118 anchors, as (top, left, bottom, right) ' +
+      'fractions of the 512×512 input; scores are the face-class sigmoid. face-api pads the image with zeros at the ' +
+      'right or bottom (not centred) to a square and resizes it bilinearly to 512; it then keeps scores > minConfidence ' +
+      '(0.5), applies greedy NMS dropping IoU > 0.5 (max 100), clamps boxes to 0..1 and scales them by the padded side.',
   }),
 ];
