@@ -23,6 +23,7 @@ import { dataDir } from '../../src/config/paths.ts';
 import type { BuiltModel, ModelSpec } from '../../models/build/spec.ts';
 import { faceApiPackage, faceApiSpecs } from '../../models/build/faceapi/specs.ts';
 import { tfAxisPads } from '../../models/build/faceapi/layers.ts';
+import { dlibAlignedBox, faceApiSquareInput, landmarksToCrop, type RgbImage } from '../../models/build/faceapi/input.ts';
 
 // face-api's Node build that takes @tensorflow/tfjs as an external package (it also registers
 // the wasm backend, which is never selected here); the cpu backend is forced below.
@@ -259,6 +260,63 @@ describe('face-api ONNX rebuilds', () => {
       console.info(`ssd_mobilenetv1 amy1: boxes max abs diff ${boxDiff.toExponential(2)}, scores ${scoreDiff.toExponential(2)}, best score ${Math.max(...refScores).toFixed(3)}`);
       expect(boxDiff).toBeLessThanOrEqual(tol);
       expect(scoreDiff).toBeLessThanOrEqual(tol);
+    });
+  });
+
+  describe('input preparation (models/build/faceapi/input.ts) reproduces face-api end to end', () => {
+    /** amy1 cut to a non-square region, so padding and resizing both happen. */
+    async function nonSquare(left: number, top: number, width: number, height: number): Promise<RgbImage> {
+      const file = path.join(dataDir(), 'faces', 'amy', 'amy1.png');
+      const { data } = await sharp(file).toColourspace('srgb').removeAlpha().extract({ left, top, width, height }).raw().toBuffer({ resolveWithObject: true });
+      return { data: Float32Array.from(data), width, height };
+    }
+    const toTensor = (img: RgbImage) => tf.tensor3d(Float32Array.from(img.data), [img.height, img.width, 3]);
+
+    it('pads and resizes like NetInput.toBatchTensor', async () => {
+      for (const [w, h, size, centred] of [[61, 47, 112, true], [40, 73, 150, true], [61, 47, 112, false], [33, 33, 150, true]] as const) {
+        const pixels = randomCrops(1, Math.max(w, h), w * 1000 + h).subarray(0, w * h * 3);
+        const img = { data: pixels, width: w, height: h };
+        const t = toTensor(img);
+        const ref = (await faceapi.toNetInput(t)).toBatchTensor(size, centred);
+        const diff = maxAbsDiff(faceApiSquareInput(img, size, centred), Float32Array.from(ref.dataSync() as Float32Array));
+        ref.dispose();
+        t.dispose();
+        expect(diff).toBeLessThanOrEqual(1e-3);
+      }
+    });
+
+    it('landmarks on a 150×119 crop: prepare → ONNX → landmarksToCrop equals detectLandmarks; dlibAlignedBox equals align()', async () => {
+      const img = await nonSquare(0, 17, 150, 119);
+      const session = await ort.InferenceSession.create((await specNamed('face_landmark_68').build()).bytes);
+      const raw = await runOnnx(session, 'landmarks', faceApiSquareInput(img, 112, true), 112);
+      const ours = landmarksToCrop(raw, img.width, img.height);
+      const net = new faceapi.FaceLandmark68Net();
+      await net.loadFromDisk(path.join(faceApiPackage().dir, 'model'));
+      const t = toTensor(img);
+      const ref = await net.detectLandmarks(t);
+      t.dispose();
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const refXY = Float64Array.from((ref.positions as any[]).flatMap((p) => [p.x, p.y]));
+      const diff = maxAbsDiff(Float32Array.from(ours), Float32Array.from(refXY));
+      console.info(`landmarks end to end (pixels in a 150×119 crop): max abs diff ${diff.toExponential(2)}`);
+      expect(diff).toBeLessThanOrEqual(1e-3);
+      const box = ref.align(null, { useDlibAlignment: true });
+      expect(dlibAlignedBox(refXY, { width: img.width, height: img.height })).toEqual({ x: box.x, y: box.y, width: box.width, height: box.height });
+    });
+
+    it('descriptor on a 131×150 crop: prepare → ONNX equals computeFaceDescriptor', async () => {
+      const img = await nonSquare(9, 0, 131, 150);
+      const session = await ort.InferenceSession.create((await specNamed('face_recognition').build()).bytes);
+      const ours = await runOnnx(session, 'descriptor', faceApiSquareInput(img, 150, true), 150);
+      const net = new faceapi.FaceRecognitionNet();
+      await net.loadFromDisk(path.join(faceApiPackage().dir, 'model'));
+      const t = toTensor(img);
+      const ref = (await net.computeFaceDescriptor(t)) as Float32Array;
+      t.dispose();
+      const diff = maxAbsDiff(ours, ref);
+      console.info(`descriptor end to end (131×150 crop): max abs diff ${diff.toExponential(2)}, cosine ${cosine(ours, ref)}`);
+      expect(diff).toBeLessThanOrEqual(DESCRIPTOR_TOL);
+      expect(cosine(ours, ref)).toBeGreaterThanOrEqual(MIN_COSINE);
     });
   });
 });
