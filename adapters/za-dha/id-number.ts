@@ -1,6 +1,6 @@
 /**
  * South African ID number: 13 digits YYMMDD SSSS C A Z. The birth date must exist (century
- * ambiguous, so any of 19xx/20xx), C is 0 (citizen), 1 (permanent resident) or 2 (refugee),
+ * ambiguous, so any of 19xx/20xx), C is 0 (citizen) or 1 (permanent resident) — 2, reportedly used for refugees, is accepted too [inf] —
  * Z is a Luhn check digit over all 13 digits.
  */
 import { isCalendarDate, luhnValid } from '../../src/registry/validators.ts';

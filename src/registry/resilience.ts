@@ -195,6 +195,12 @@ export function withResilience(adapter: RegistryAdapter, options: ResilienceOpti
     displayName: adapter.displayName,
     idTypes: adapter.idTypes,
     validateIdNumber: (idType, idNumber) => adapter.validateIdNumber(idType, idNumber),
+    ...(adapter.verifyFace
+      ? {
+          verifyFace: (idType: string, idNumber: string, selfie: Uint8Array, ctx: LookupContext) =>
+            options.breaker.execute(() => adapter.verifyFace!(idType, idNumber, selfie, ctx)),
+        }
+      : {}),
     async lookup(idType: string, idNumber: string, ctx: LookupContext): Promise<LookupResult> {
       const signals = [ctx.signal, options.lookupBudgetMs ? AbortSignal.timeout(options.lookupBudgetMs) : undefined].filter(
         (s): s is AbortSignal => !!s,

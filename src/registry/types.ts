@@ -66,6 +66,21 @@ export interface LookupContext {
   signal?: AbortSignal;
 }
 
+/**
+ * Result of a match-at-source check (Datavalid, INE, NIA selfie flows): the registry compares the
+ * selfie itself and returns a score on its own scale, never the reference photo.
+ */
+export interface MatchAtSourceResult {
+  identity?: IdentityRecord;
+  /** The registry's score, on its own scale (see `scale`). */
+  score: number;
+  scale: { min: number; max: number };
+  /** The registry's own band or verdict label, if any (e.g. "Alta probabilidade"). */
+  band?: string;
+  source: string;
+  fetchedAt: Date;
+}
+
 export interface RegistryAdapter {
   /** Stable adapter id, e.g. 'pe-reniec'. */
   readonly id: string;
@@ -74,4 +89,6 @@ export interface RegistryAdapter {
   readonly idTypes: readonly string[];
   validateIdNumber(idType: string, idNumber: string): IdValidation;
   lookup(idType: string, idNumber: string, ctx: LookupContext): Promise<LookupResult>;
+  /** Optional: registries that only match at source. None of the current adapters implement it. */
+  verifyFace?(idType: string, idNumber: string, selfie: Uint8Array, ctx: LookupContext): Promise<MatchAtSourceResult>;
 }
