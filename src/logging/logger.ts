@@ -4,6 +4,7 @@
  * name images, embeddings or ID numbers are never written in clear, and long strings (base64) are
  * replaced by their length.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { maskIdNumber } from '../registry/mask.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -46,6 +47,16 @@ function redactValue(key: string, value: unknown, depth: number): unknown {
   return value;
 }
 
+/**
+ * Fields bound to the current asynchronous context (the request id while a request is handled), so
+ * collaborators that log through a long-lived logger (registry adapters) still tag their lines.
+ */
+const logContext = new AsyncLocalStorage<LogFields>();
+
+export function runWithLogContext<T>(fields: LogFields, fn: () => T): T {
+  return logContext.run({ ...logContext.getStore(), ...fields }, fn);
+}
+
 export function redact(fields: LogFields): LogFields {
   const out: LogFields = {};
   for (const [k, v] of Object.entries(fields)) out[k] = redactValue(k, v, 0);
@@ -66,7 +77,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const bindings = options.bindings ?? {};
   const write = (level: LogLevel, msg: string, fields?: LogFields) => {
     if (LEVELS[level] < min) return;
-    const line = { ts: now().toISOString(), level, msg, ...redact({ ...bindings, ...fields }) };
+    const line = { ts: now().toISOString(), level, msg, ...redact({ ...logContext.getStore(), ...bindings, ...fields }) };
     sink(JSON.stringify(line));
   };
   return {

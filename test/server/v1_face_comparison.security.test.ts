@@ -115,3 +115,18 @@ describe('privacy of logs and responses', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
 });
+
+describe('request id on collaborators\' log lines', () => {
+  it('tags lines logged by long-lived loggers during a request with its request id', async () => {
+    const h = createHarness();
+    const router = h.registry.router;
+    const original = router.lookup.bind(router);
+    router.lookup = async (...args) => {
+      h.services.logger.child({ component: 'registry' }).info('registry lookup');
+      return original(...args);
+    };
+    const body = await (await h.compare(validBody({ selfie: GOOD }))).json();
+    const line = h.logLines.map((l) => JSON.parse(l)).find((l) => l.msg === 'registry lookup');
+    expect(line).toMatchObject({ component: 'registry', request_id: body.meta.request_id });
+  });
+});

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
 import { REQUEST_ID_LENGTH } from '../../api/envelope.ts';
+import { runWithLogContext } from '../../logging/logger.ts';
 import type { AppEnv } from '../env.ts';
 import type { Services } from '../services.ts';
 
@@ -28,7 +29,7 @@ export function requestContext(services: Services) {
     c.set('log', log);
     c.header('X-Request-Id', requestId);
     const started = performance.now();
-    await next();
+    await runWithLogContext({ request_id: requestId }, () => next());
     c.header('X-Request-Id', requestId);
     const principal = c.get('principal');
     log.info('request', {
