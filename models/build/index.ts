@@ -13,7 +13,17 @@ import { tfjsGraphSpecs } from './tfjs-graph/specs.ts';
 
 export const manifestPath = path.join(repoRoot, 'models', 'manifest.json');
 
-export const allSpecs: ModelSpec[] = [...tfjsGraphSpecs, ...faceApiSpecs];
+/**
+ * The models the engine loads. The converters can build more (facemesh, face-api's SSD detector;
+ * both parity-tested), but the install step only builds what is used.
+ */
+export const ENGINE_MODELS = ['blazeface', 'face_landmark_68', 'face_recognition', 'faceres', 'antispoof', 'liveness'] as const;
+
+export const allSpecs: ModelSpec[] = ENGINE_MODELS.map((name) => {
+  const spec = [...tfjsGraphSpecs, ...faceApiSpecs].find((s) => s.name === name);
+  if (!spec) throw new Error(`no builder for model '${name}'`);
+  return spec;
+});
 
 export interface Manifest {
   generatedBy: string;
