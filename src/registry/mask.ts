@@ -5,7 +5,7 @@
 
 /** Mask an ID number, keeping the last `keep` (default 4, at most a third of the length) characters. */
 export function maskIdNumber(idNumber: string, keep = 4): string {
-  const compact = idNumber.replace(/\s+/g, '');
+  const compact = idNumber.replace(/[\s.\-/]+/g, '');
   if (compact.length === 0) return '';
   const visible = Math.min(keep, Math.floor(compact.length / 3));
   return '*'.repeat(compact.length - visible) + compact.slice(compact.length - visible);
