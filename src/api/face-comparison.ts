@@ -88,7 +88,7 @@ export const FaceComparisonDataSchema = z
 
 export const FaceComparisonMetaSchema = MetaSchema.extend({
   cache: z.enum(['hit', 'miss']).openapi({ description: 'Whether the reference (identity + face embedding) came from the in-memory cache or a fresh registry lookup.', example: 'miss' }),
-  timings_ms: z.record(z.string(), z.number()).optional().openapi({ description: 'Stage timings in milliseconds (registry, reference, selfie, total).', example: { registry: 182.4, reference: 95.1, selfie: 88.7, total: 281.3 } }),
+  timings_ms: z.record(z.string(), z.number()).optional().openapi({ description: 'Stage timings in milliseconds (selfie_analysis, registry, reference_analysis, total; absent stages were skipped, e.g. on a cache hit).', example: { selfie_analysis: 88.7, registry: 182.4, reference_analysis: 95.1, total: 281.3 } }),
 }).openapi('FaceComparisonMeta');
 
 export const FaceComparisonResponseSchema = z

@@ -118,7 +118,7 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
       if (mapped.code === 'INVALID_INPUT') abort.abort(mapped);
       throw mapped;
     } finally {
-      timings.selfie = ms(t);
+      timings.selfie_analysis = ms(t);
     }
   })();
 
@@ -145,7 +145,7 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
     } catch (err) {
       throw mapReferenceError(err);
     } finally {
-      timings.reference = ms(t);
+      timings.reference_analysis = ms(t);
     }
     const entry: CachedReference = { identity: found.identity, embedding: analysis.embedding, engineVersion: engine.version, source: found.source };
     cache.set(input.idType, idNumber, entry);

@@ -106,3 +106,13 @@ describe('POST /v1/face-comparison (happy paths)', () => {
     expect(Object.keys(entry).sort()).toEqual(['embedding', 'engineVersion', 'identity', 'source']);
   });
 });
+
+describe('stage timings', () => {
+  it('are reported in meta and logged', async () => {
+    const h = createHarness();
+    const body = await (await h.compare(validBody({ selfie: selfieWithSimilarity(0.9) }))).json();
+    expect(Object.keys(body.meta.timings_ms).sort()).toEqual(['reference_analysis', 'registry', 'selfie_analysis', 'total']);
+    const line = h.logLines.map((l) => JSON.parse(l)).find((l) => l.msg === 'face comparison decided');
+    expect(typeof line.timings_ms.selfie_analysis).toBe('number');
+  });
+});

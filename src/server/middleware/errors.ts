@@ -67,7 +67,10 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
   const apiError = toApiError(err);
   const log = c.get('log');
   const fields = { code: apiError.code, status: apiError.status };
-  if (apiError.status >= 500) {
+  if (apiError.retryable) {
+    // An upstream outage (503): worth watching, not a defect of this service.
+    log?.warn('request failed upstream', { ...fields, error: err === apiError ? (apiError.cause as Error | undefined)?.message : err.message });
+  } else if (apiError.status >= 500) {
     const cause = apiError === err ? apiError.cause : err;
     log?.error('request failed', { ...fields, error: cause instanceof Error ? { name: cause.name, message: cause.message } : String(cause ?? '') });
   } else {
