@@ -1,0 +1,62 @@
+/**
+ * face-api's ResNet-34 descriptor (dlib's face recognition net), 150×150 NHWC RGB 0..255 with
+ * normalisation inside the graph; 128-D. Fed dlib's own face chip: a similarity transform of 33 of
+ * the 68 landmarks onto dlib's mean-face template with 25 % padding, rotation corrected — the
+ * alignment the net was trained with (face-api's axis-aligned box skips the rotation).
+ */
+import type { RgbImage } from '../decode.ts';
+import { estimateSimilarity, warpSimilarity } from '../align.ts';
+import { l2normalise, type FaceGeometry, type Recognizer } from '../components.ts';
+import type { ModelSession } from '../sessions.ts';
+import type { Point } from '../types.ts';
+
+const SIZE = 150;
+
+/** dlib's mean face (normalised, landmarks 27–54 and 60–64), from get_face_chip_details. */
+const DLIB_MEAN_FACE: Record<number, [number, number]> = {
+  27: [0.490127, 0.203352], 28: [0.490127, 0.307009], 29: [0.490127, 0.409805], 30: [0.490127, 0.515625],
+  31: [0.36688, 0.587326], 32: [0.426036, 0.609345], 33: [0.490127, 0.628106], 34: [0.554217, 0.609345],
+  35: [0.613373, 0.587326], 36: [0.121737, 0.216423], 37: [0.187122, 0.178758], 38: [0.265825, 0.179852],
+  39: [0.334606, 0.231733], 40: [0.260918, 0.245099], 41: [0.182743, 0.244077], 42: [0.645647, 0.231733],
+  43: [0.714428, 0.179852], 44: [0.793132, 0.178758], 45: [0.858516, 0.216423], 46: [0.79751, 0.244077],
+  47: [0.719335, 0.245099], 48: [0.254149, 0.780233], 49: [0.340985, 0.745405], 50: [0.428858, 0.727388],
+  51: [0.490127, 0.742578], 52: [0.551395, 0.727388], 53: [0.639268, 0.745405], 54: [0.726104, 0.780233],
+  60: [0.290379, 0.784792], 61: [0.428096, 0.778746], 62: [0.490127, 0.785343], 63: [0.552157, 0.778746],
+  64: [0.689874, 0.784792],
+};
+const INDICES = Object.keys(DLIB_MEAN_FACE).map(Number);
+
+/** Chip pixel positions for a given padding (dlib: (padding + m) / (1 + 2·padding) · size). */
+export function dlibTemplate(size = SIZE, padding = 0.25): Point[] {
+  return INDICES.map((i) => {
+    const [x, y] = DLIB_MEAN_FACE[i]!;
+    return { x: ((padding + x) / (1 + 2 * padding)) * size, y: ((padding + y) / (1 + 2 * padding)) * size };
+  });
+}
+
+export class FaceApiRecognizer implements Recognizer {
+  readonly name = 'face_recognition';
+  readonly dims = 128;
+  private readonly template: Point[];
+  constructor(
+    private readonly model: ModelSession,
+    padding = 0.25,
+  ) {
+    this.template = dlibTemplate(SIZE, padding);
+  }
+
+  chip(image: RgbImage, face: FaceGeometry): Float32Array {
+    const src = INDICES.map((i) => face.landmarks68[i]!);
+    return warpSimilarity(image, estimateSimilarity(src, this.template), SIZE, SIZE);
+  }
+
+  async embed(image: RgbImage, faces: FaceGeometry[]): Promise<Float32Array[]> {
+    if (faces.length === 0) return [];
+    const plane = SIZE * SIZE * 3;
+    const batch = new Float32Array(plane * faces.length);
+    faces.forEach((f, i) => batch.set(this.chip(image, f), i * plane));
+    const out = await this.model.run(batch, [faces.length, SIZE, SIZE, 3]);
+    const data = out.descriptor!.data as Float32Array;
+    return faces.map((_, i) => l2normalise(data.slice(i * this.dims, (i + 1) * this.dims)));
+  }
+}

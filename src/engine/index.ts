@@ -1,0 +1,97 @@
+/**
+ * createFaceEngine(): builds the engine from its configuration. Sessions are created once here
+ * and reused by every analysis.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { ModelManifestEntry } from '../../models/build/spec.ts';
+import { EngineConfig } from './config.ts';
+import type { FaceDetector } from './components.ts';
+import { defaultDecodeLimits } from './decode.ts';
+import { OnnxFaceEngine, type WeightedRecognizer } from './engine.ts';
+import { ArcFaceRecognizer, looksLikeArcFace } from './families/arcface.ts';
+import { BlazeFaceDetector } from './families/blazeface.ts';
+import { FaceApiLandmarks } from './families/faceapi-landmarks.ts';
+import { FaceApiRecognizer } from './families/faceapi-recognizer.ts';
+import { FaceResRecognizer } from './families/faceres.ts';
+import { HumanLiveness } from './families/human-liveness.ts';
+import { looksLikeYuNet, YuNetDetector } from './families/yunet.ts';
+import { openSession, openSessionFromFile, readModelManifest, type ModelSession } from './sessions.ts';
+
+export type { FaceEngine } from './types.ts';
+export { EngineError } from './types.ts';
+
+/** A manifest-like description for a third-party model file, checksummed at load. */
+function externalEntry(file: string, task: ModelManifestEntry['task']): ModelManifestEntry {
+  const bytes = readFileSync(file);
+  return {
+    name: file.split('/').pop()!.replace(/\.onnx$/, ''),
+    file,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    bytes: bytes.length,
+    task,
+    source: { package: 'external', version: '', path: [file], licence: 'as supplied by the operator' },
+    input: { name: '', shape: [], layout: 'NCHW', channelOrder: 'RGB', normalisation: { mean: [0, 0, 0], std: [1, 1, 1] } },
+    outputs: [],
+  };
+}
+
+export async function createFaceEngine(input: Partial<EngineConfig> = {}): Promise<OnnxFaceEngine> {
+  const config = EngineConfig.parse(input);
+  const manifest = readModelManifest();
+  const sessions: ModelSession[] = [];
+  const open = async (name: string) => {
+    const s = await openSession(name, { intraOpThreads: config.threads }, manifest);
+    sessions.push(s);
+    return s;
+  };
+  const openExternal = async (file: string, task: ModelManifestEntry['task']) => {
+    const s = await openSessionFromFile(file, externalEntry(file, task), { intraOpThreads: config.threads });
+    sessions.push(s);
+    return s;
+  };
+
+  let detector: FaceDetector;
+  if (config.detector.family === 'yunet') {
+    const s = await openExternal(config.detector.path, 'detector');
+    if (!looksLikeYuNet(s.session.outputNames)) throw new Error(`${config.detector.path} does not have YuNet's outputs (cls/obj/bbox/kps per stride 8, 16, 32)`);
+    detector = new YuNetDetector(s, { scoreThreshold: config.detector.scoreThreshold, size: config.detector.size });
+  } else {
+    detector = new BlazeFaceDetector(await open('blazeface'), { scoreThreshold: config.detector.scoreThreshold });
+  }
+
+  const recognizers: WeightedRecognizer[] = [];
+  for (const r of config.recognizers) {
+    if (r.family === 'faceapi') recognizers.push({ recognizer: new FaceApiRecognizer(await open('face_recognition')), weight: r.weight });
+    else if (r.family === 'faceres') recognizers.push({ recognizer: new FaceResRecognizer(await open('faceres')), weight: r.weight });
+    else {
+      const s = await openExternal(r.path, 'recognizer');
+      const meta = (s.session as unknown as { inputMetadata: Array<{ shape?: Array<number | string> }>; outputMetadata: Array<{ shape?: Array<number | string> }> });
+      const inShape = meta.inputMetadata?.[0]?.shape ?? [];
+      const outShape = meta.outputMetadata?.[0]?.shape ?? [];
+      if (!looksLikeArcFace(inShape, outShape)) throw new Error(`${r.path} is not ArcFace-shaped (expects input [N,3,112,112] and output [N,128|512]); got ${JSON.stringify(inShape)} → ${JSON.stringify(outShape)}`);
+      recognizers.push({ recognizer: new ArcFaceRecognizer(r.name ?? s.entry.name, s, Number(outShape[1]), r), weight: r.weight });
+    }
+  }
+
+  const landmarks = new FaceApiLandmarks(await open('face_landmark_68'));
+  const liveness = config.liveness ? new HumanLiveness(await open('antispoof'), await open('liveness')) : undefined;
+
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify({ detector: config.detector.family, recognizers: config.recognizers, models: sessions.map((s) => s.entry.sha256) }))
+    .digest('hex')
+    .slice(0, 10);
+  const version = `${detector.name}+${recognizers.map((r) => r.recognizer.name).join('+')}@${fingerprint}`;
+
+  return new OnnxFaceEngine({
+    detector,
+    landmarks,
+    recognizers,
+    liveness,
+    decodeLimits: { ...defaultDecodeLimits, maxSide: config.maxSide },
+    version,
+    close: async () => {
+      await Promise.all(sessions.map((s) => s.session.release()));
+    },
+  });
+}
