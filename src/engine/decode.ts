@@ -81,7 +81,7 @@ export async function decodeImage(input: ImageInput, limits: DecodeLimits = defa
   const originalWidth = swap ? height : width;
   const originalHeight = swap ? width : height;
   try {
-    let pipeline = sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' })
+    let pipeline = sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated' })
       .rotate()
       .toColourspace('srgb')
       .flatten({ background: { r: 255, g: 255, b: 255 } });
