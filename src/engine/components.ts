@@ -49,3 +49,42 @@ export function fivePointFrom68(l: Point[]): Point[] {
   const centre = (idx: number[]) => ({ x: idx.reduce((s, i) => s + l[i]!.x, 0) / idx.length, y: idx.reduce((s, i) => s + l[i]!.y, 0) / idx.length });
   return [centre([36, 37, 38, 39, 40, 41]), centre([42, 43, 44, 45, 46, 47]), l[30]!, l[48]!, l[54]!];
 }
+
+/** Mirror image of a size×size interleaved RGB crop. */
+export function flipHorizontal(rgb: Float32Array, size: number): Float32Array {
+  const out = new Float32Array(rgb.length);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const src = (y * size + x) * 3, dst = (y * size + (size - 1 - x)) * 3;
+      out[dst] = rgb[src]!;
+      out[dst + 1] = rgb[src + 1]!;
+      out[dst + 2] = rgb[src + 2]!;
+    }
+  }
+  return out;
+}
+
+/**
+ * Runs a recognizer net on each crop and, when `flip` is set, on its mirror image in the same
+ * batch; the two descriptors are summed before normalising (test-time augmentation).
+ */
+export async function embedCrops(
+  crops: Float32Array[],
+  size: number,
+  dims: number,
+  flip: boolean,
+  run: (batch: Float32Array, n: number) => Promise<Float32Array>,
+): Promise<Float32Array[]> {
+  if (crops.length === 0) return [];
+  const views = flip ? crops.flatMap((c) => [c, flipHorizontal(c, size)]) : crops;
+  const plane = size * size * 3;
+  const batch = new Float32Array(plane * views.length);
+  views.forEach((v, i) => batch.set(v, i * plane));
+  const out = await run(batch, views.length);
+  const per = flip ? 2 : 1;
+  return crops.map((_, i) => {
+    const sum = new Float32Array(dims);
+    for (let v = 0; v < per; v++) for (let k = 0; k < dims; k++) sum[k]! += out[(i * per + v) * dims + k]!;
+    return l2normalise(sum);
+  });
+}

@@ -3,7 +3,7 @@
  * from one component per job. Holds no HTTP and no state beyond its model sessions.
  */
 import sharp from 'sharp';
-import { fivePointFrom68, type FaceDetector, type FaceGeometry, type LandmarkModel, type Recognizer } from './components.ts';
+import { fivePointFrom68, type Detection, type FaceDetector, type FaceGeometry, type LandmarkModel, type Recognizer } from './components.ts';
 import { decodeImage, defaultDecodeLimits, type DecodeLimits, type RgbImage } from './decode.ts';
 import { assessQuality } from './quality.ts';
 import { EngineError, type AnalyzeOptions, type DetectedFace, type FaceAnalysis, type FaceEngine, type ImageInput, type LivenessSignals, type Point } from './types.ts';
@@ -31,6 +31,30 @@ export interface EngineParts {
 
 const CROP_SIZE = 224;
 
+/** Faces whose visible area is within this share of the largest count as equally large. */
+const SIMILAR_SIZE = 0.75;
+
+/**
+ * Orders faces so the one to verify comes first: the largest visible face (its box clipped to the
+ * image); when other faces are nearly as large (≥ 75 % of that area), the one nearest the image
+ * centre wins, since a subject frames themself centrally and a bystander at the edge is cut off.
+ * The rest follow by visible area.
+ */
+export function orderByPrimary(detections: Detection[], width: number, height: number): void {
+  const visible = (d: Detection) => {
+    const w = Math.min(d.box.x + d.box.width, width) - Math.max(d.box.x, 0);
+    const h = Math.min(d.box.y + d.box.height, height) - Math.max(d.box.y, 0);
+    return Math.max(0, w) * Math.max(0, h);
+  };
+  const offCentre = (d: Detection) => Math.hypot(d.box.x + d.box.width / 2 - width / 2, d.box.y + d.box.height / 2 - height / 2);
+  detections.sort((a, b) => visible(b) - visible(a));
+  const largest = visible(detections[0]!);
+  const contenders = detections.filter((d) => visible(d) >= SIMILAR_SIZE * largest);
+  const primary = contenders.reduce((best, d) => (offCentre(d) < offCentre(best) ? d : best));
+  detections.splice(detections.indexOf(primary), 1);
+  detections.unshift(primary);
+}
+
 export class OnnxFaceEngine implements FaceEngine {
   readonly version: string;
   constructor(private readonly parts: EngineParts) {
@@ -51,7 +75,7 @@ export class OnnxFaceEngine implements FaceEngine {
     const detections = await this.parts.detector.detect(image);
     lap('detect');
     if (detections.length === 0) throw new EngineError('NO_FACE', 'No face was found in the image.');
-    detections.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
+    orderByPrimary(detections, image.width, image.height);
     const landmarks = await this.parts.landmarks.locate(image, detections);
     lap('landmarks');
     const primary: FaceGeometry = { landmarks68: landmarks[0]!, fivePoint: detections[0]!.fivePoint ?? fivePointFrom68(landmarks[0]!) };

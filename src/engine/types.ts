@@ -67,11 +67,11 @@ export interface DetectedFace {
 
 export interface FaceAnalysis {
   image: { width: number; height: number; format: 'jpeg' | 'png' | 'webp' };
-  /** Every face found, largest first. */
+  /** Every face found, the primary face first, then by size. */
   faces: DetectedFace[];
-  /** The largest face, the one that is embedded. */
+  /** The primary face (the largest; among near-equal sizes, the most central), the one embedded. */
   face: DetectedFace;
-  /** L2-normalised embedding of the largest face (engine-specific length). */
+  /** L2-normalised embedding of the primary face (engine-specific length). */
   embedding: Float32Array;
   quality: FaceQuality;
   liveness?: LivenessSignals;
@@ -87,7 +87,7 @@ export interface AnalyzeOptions {
 }
 
 export interface FaceEngine {
-  /** Decode, detect every face, and embed the largest. Throws EngineError. */
+  /** Decode, detect every face, and embed the primary one. Throws EngineError. */
   analyze(image: ImageInput, options?: AnalyzeOptions): Promise<FaceAnalysis>;
   /** Raw similarity of two embeddings from this engine (cosine, in [-1, 1]). */
   similarity(a: Float32Array, b: Float32Array): number;

@@ -6,7 +6,7 @@
  */
 import type { RgbImage } from '../decode.ts';
 import { estimateSimilarity, warpSimilarity } from '../align.ts';
-import { l2normalise, type FaceGeometry, type Recognizer } from '../components.ts';
+import { embedCrops, type FaceGeometry, type Recognizer } from '../components.ts';
 import type { ModelSession } from '../sessions.ts';
 import type { Point } from '../types.ts';
 
@@ -40,8 +40,9 @@ export class FaceApiRecognizer implements Recognizer {
   private readonly template: Point[];
   constructor(
     private readonly model: ModelSession,
-    padding = 0.25,
+    private readonly options: { padding?: number; flip?: boolean } = {},
   ) {
+    const padding = options.padding ?? 0.25;
     this.template = dlibTemplate(SIZE, padding);
   }
 
@@ -51,12 +52,7 @@ export class FaceApiRecognizer implements Recognizer {
   }
 
   async embed(image: RgbImage, faces: FaceGeometry[]): Promise<Float32Array[]> {
-    if (faces.length === 0) return [];
-    const plane = SIZE * SIZE * 3;
-    const batch = new Float32Array(plane * faces.length);
-    faces.forEach((f, i) => batch.set(this.chip(image, f), i * plane));
-    const out = await this.model.run(batch, [faces.length, SIZE, SIZE, 3]);
-    const data = out.descriptor!.data as Float32Array;
-    return faces.map((_, i) => l2normalise(data.slice(i * this.dims, (i + 1) * this.dims)));
+    const crops = faces.map((f) => this.chip(image, f));
+    return embedCrops(crops, SIZE, this.dims, this.options.flip ?? false, async (batch, n) => (await this.model.run(batch, [n, SIZE, SIZE, 3])).descriptor!.data as Float32Array);
   }
 }

@@ -4,7 +4,7 @@
  * recovers its accuracy (a plain box crop costs it a lot).
  */
 import type { RgbImage } from '../decode.ts';
-import { l2normalise, type FaceGeometry, type Recognizer } from '../components.ts';
+import { embedCrops, type FaceGeometry, type Recognizer } from '../components.ts';
 import type { ModelSession } from '../sessions.ts';
 import { arcfaceCrop } from './arcface.ts';
 
@@ -13,19 +13,14 @@ const SIZE = 224;
 export class FaceResRecognizer implements Recognizer {
   readonly name = 'faceres';
   readonly dims = 1024;
-  /** zoomOut: how much wider than the ArcFace crop the face is framed. */
+  /** zoomOut: how much wider than the ArcFace crop the face is framed; flip: mirror TTA. */
   constructor(
     private readonly model: ModelSession,
-    private readonly zoomOut = 1.4,
+    private readonly options: { zoomOut?: number; flip?: boolean } = {},
   ) {}
 
   async embed(image: RgbImage, faces: FaceGeometry[]): Promise<Float32Array[]> {
-    if (faces.length === 0) return [];
-    const plane = SIZE * SIZE * 3;
-    const batch = new Float32Array(plane * faces.length);
-    faces.forEach((f, i) => batch.set(arcfaceCrop(image, f.fivePoint, SIZE, this.zoomOut), i * plane));
-    const out = await this.model.run(batch, [faces.length, SIZE, SIZE, 3]);
-    const data = out.embedding!.data as Float32Array;
-    return faces.map((_, i) => l2normalise(data.slice(i * this.dims, (i + 1) * this.dims)));
+    const crops = faces.map((f) => arcfaceCrop(image, f.fivePoint, SIZE, this.options.zoomOut ?? 1.2));
+    return embedCrops(crops, SIZE, this.dims, this.options.flip ?? false, async (batch, n) => (await this.model.run(batch, [n, SIZE, SIZE, 3])).embedding!.data as Float32Array);
   }
 }
