@@ -4,6 +4,7 @@
  * from npm packages; third-party ONNX models ("bring your own") are named by path.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -12,7 +13,8 @@ const weight = z.number().positive().default(1);
 export const DetectorConfig = z.discriminatedUnion('family', [
   z.object({ family: z.literal('blazeface'), scoreThreshold: z.number().min(0).max(1).optional() }),
   z.object({
-    family: z.literal('yunet'),
+    /** 'auto': recognised from the ONNX outputs (YuNet is the supported third-party family). */
+    family: z.enum(['yunet', 'auto']),
     path: z.string(),
     scoreThreshold: z.number().min(0).max(1).default(0.6),
     size: z.number().int().positive().optional(),
@@ -23,7 +25,8 @@ export const RecognizerConfig = z.discriminatedUnion('family', [
   z.object({ family: z.literal('faceapi'), weight }),
   z.object({ family: z.literal('faceres'), weight }),
   z.object({
-    family: z.literal('arcface'),
+    /** 'auto': recognised from the ONNX input/output shapes (ArcFace-style is the supported family). */
+    family: z.enum(['arcface', 'auto']),
     path: z.string(),
     name: z.string().optional(),
     channelOrder: z.enum(['RGB', 'BGR']).default('RGB'),
@@ -35,6 +38,8 @@ export const RecognizerConfig = z.discriminatedUnion('family', [
 ]);
 
 export const EngineConfig = z.object({
+  /** Worker threads running analyses in parallel (0 = in the calling thread). */
+  workers: z.number().int().min(0).max(64).default(availableParallelism()),
   /** Intra-op threads per model session. */
   threads: z.number().int().min(1).max(64).default(1),
   /** Longer image side decoded at most (shrink-on-load); larger photos are downscaled while decoding. */
@@ -55,8 +60,8 @@ export function readEngineConfig(file: string): EngineConfig {
   const base = path.dirname(path.resolve(file));
   const abs = (p: string) => path.resolve(base, p);
   const cfg = parsed.data;
-  if (cfg.detector.family === 'yunet') cfg.detector.path = abs(cfg.detector.path);
-  for (const r of cfg.recognizers) if (r.family === 'arcface') r.path = abs(r.path);
+  if ('path' in cfg.detector) cfg.detector.path = abs(cfg.detector.path);
+  for (const r of cfg.recognizers) if ('path' in r) r.path = abs(r.path);
   if (cfg.calibration) cfg.calibration = abs(cfg.calibration);
   return cfg;
 }

@@ -8,6 +8,7 @@ import { decodeImage, defaultDecodeLimits, type DecodeLimits, type RgbImage } fr
 import { assessQuality } from './quality.ts';
 import { EngineError, type AnalyzeOptions, type DetectedFace, type FaceAnalysis, type FaceEngine, type ImageInput, type LivenessSignals, type Point } from './types.ts';
 import { arcfaceCrop } from './families/arcface.ts';
+import { cosine } from './similarity.ts';
 
 export interface LivenessModel {
   assess(image: RgbImage, face: FaceGeometry & { box: DetectedFace['box'] }): Promise<LivenessSignals>;
@@ -29,7 +30,10 @@ export interface EngineParts {
   close?: () => Promise<void>;
 }
 
+/** Side of the aligned face crop returned for review links. */
 const CROP_SIZE = 224;
+/** Side of the aligned crop on which exposure and sharpness are measured. */
+const QUALITY_CROP = 112;
 
 /** Faces whose visible area is within this share of the largest count as equally large. */
 const SIMILAR_SIZE = 0.75;
@@ -89,8 +93,10 @@ export class OnnxFaceEngine implements FaceEngine {
       score: d.score,
       landmarks: landmarks[i]!.map(up),
     }));
-    const crop = this.alignedCrop(image, primary);
-    const quality = assessQuality(faces[0]!.landmarks, crop, CROP_SIZE);
+    // Exposure and sharpness are measured on a small aligned crop: cheap, and comparable
+    // across image sizes because the face always spans the same number of pixels.
+    const qualityCrop = arcfaceCrop(image, primary.fivePoint, QUALITY_CROP, 1.5);
+    const quality = assessQuality(faces[0]!.landmarks, qualityCrop, QUALITY_CROP);
     lap('quality');
     let liveness: LivenessSignals | undefined;
     if (options.withLiveness && this.parts.liveness) {
@@ -99,6 +105,7 @@ export class OnnxFaceEngine implements FaceEngine {
     }
     let cropJpeg: Uint8Array | undefined;
     if (options.withCrop) {
+      const crop = arcfaceCrop(image, primary.fivePoint, CROP_SIZE, 1.5);
       const bytes = Uint8Array.from(crop, (v) => Math.max(0, Math.min(255, Math.round(v))));
       cropJpeg = new Uint8Array(await sharp(bytes, { raw: { width: CROP_SIZE, height: CROP_SIZE, channels: 3 } }).jpeg({ quality: 90 }).toBuffer());
       lap('crop');
@@ -116,10 +123,7 @@ export class OnnxFaceEngine implements FaceEngine {
   }
 
   similarity(a: Float32Array, b: Float32Array): number {
-    if (a.length !== b.length) throw new Error(`embeddings differ in length (${a.length} vs ${b.length}): different engines`);
-    let dot = 0;
-    for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
-    return dot;
+    return cosine(a, b);
   }
 
   async close(): Promise<void> {
@@ -139,8 +143,4 @@ export class OnnxFaceEngine implements FaceEngine {
     return out;
   }
 
-  /** A frontal 224×224 crop (ArcFace template, scaled and with margin) for quality and review links. */
-  private alignedCrop(image: RgbImage, face: FaceGeometry): Float32Array {
-    return arcfaceCrop(image, face.fivePoint, CROP_SIZE, 1.5);
-  }
 }

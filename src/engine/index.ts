@@ -18,6 +18,9 @@ import { HumanLiveness } from './families/human-liveness.ts';
 import { looksLikeYuNet, YuNetDetector } from './families/yunet.ts';
 import { openSession, openSessionFromFile, readModelManifest, type ModelSession } from './sessions.ts';
 
+import type { FaceEngine } from './types.ts';
+import { WorkerPoolEngine } from './pool.ts';
+
 export type { FaceEngine } from './types.ts';
 export { EngineError } from './types.ts';
 
@@ -36,7 +39,21 @@ function externalEntry(file: string, task: ModelManifestEntry['task']): ModelMan
   };
 }
 
-export async function createFaceEngine(input: Partial<EngineConfig> = {}): Promise<OnnxFaceEngine> {
+export interface ClosableFaceEngine extends FaceEngine {
+  close(): Promise<void>;
+}
+
+/**
+ * The engine for an application: with `workers` > 0 (the default is one per core), analyses run
+ * in worker threads, off the event loop and in parallel; with 0, in this thread.
+ */
+export async function createFaceEngine(input: Partial<EngineConfig> = {}): Promise<ClosableFaceEngine> {
+  const config = EngineConfig.parse(input);
+  if (config.workers === 0) return createInProcessEngine(config);
+  return WorkerPoolEngine.create({ ...config, workers: 0 }, config.workers);
+}
+
+export async function createInProcessEngine(input: Partial<EngineConfig> = {}): Promise<OnnxFaceEngine> {
   const config = EngineConfig.parse(input);
   const manifest = readModelManifest();
   const sessions: ModelSession[] = [];
@@ -52,9 +69,9 @@ export async function createFaceEngine(input: Partial<EngineConfig> = {}): Promi
   };
 
   let detector: FaceDetector;
-  if (config.detector.family === 'yunet') {
+  if (config.detector.family !== 'blazeface') {
     const s = await openExternal(config.detector.path, 'detector');
-    if (!looksLikeYuNet(s.session.outputNames)) throw new Error(`${config.detector.path} does not have YuNet's outputs (cls/obj/bbox/kps per stride 8, 16, 32)`);
+    if (!looksLikeYuNet(s.session.outputNames)) throw new Error(`${config.detector.path} is not a supported detector: YuNet's outputs (cls/obj/bbox/kps per stride 8, 16, 32) are missing`);
     detector = new YuNetDetector(s, { scoreThreshold: config.detector.scoreThreshold, size: config.detector.size });
   } else {
     detector = new BlazeFaceDetector(await open('blazeface'), { scoreThreshold: config.detector.scoreThreshold });

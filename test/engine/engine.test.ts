@@ -1,11 +1,11 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFaceEngine } from '../../src/engine/index.ts';
-import type { OnnxFaceEngine } from '../../src/engine/engine.ts';
+import type { ClosableFaceEngine } from '../../src/engine/index.ts';
 import { EngineError } from '../../src/engine/types.ts';
 import { hasSharedData, sharedImage } from '../support/shared-data.ts';
 
-let engine: OnnxFaceEngine;
+let engine: ClosableFaceEngine;
 beforeAll(async () => {
   engine = await createFaceEngine();
 });
