@@ -59,6 +59,11 @@ export const ERROR_CODES = {
     message: 'No such endpoint.',
     description: 'The path or method does not exist.',
   },
+  MEDIA_EXPIRED: {
+    status: 410,
+    message: 'This image link has expired.',
+    description: 'GET /v1/media/{token}: the temporary image link is past its expiry (60 minutes after the report). Unknown, tampered or no-longer-held links are 404 NOT_FOUND.',
+  },
   SERVICE_ERROR: {
     status: 500,
     message: 'An unexpected server error occurred. Retry with exponential backoff.',

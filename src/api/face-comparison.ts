@@ -4,6 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { MetaSchema } from './envelope.ts';
+import { WarningSchema } from './warnings.ts';
 
 export const DEFAULT_THRESHOLD = 0.75;
 /** Scores at or above this (and at or above the threshold) are STRONG_MATCH. */
@@ -82,6 +83,9 @@ export const FaceComparisonDataSchema = z
       remarks: z.string().openapi({ description: 'Plain-language description of the result, for audit logs.', example: 'The selfie matches the registry photo with high confidence (score 0.91, threshold 0.75).' }),
       faces_in_selfie: z.number().int().min(1).openapi({ description: 'Faces detected in the selfie; the largest one is compared.', example: 1 }),
       source: z.string().openapi({ description: 'The registry adapter that supplied the reference.', example: 'ng-nin' }),
+      warnings: z.array(WarningSchema).optional().openapi({
+        description: 'Findings about the selfie (face count, size, blur/exposure, pose, liveness signal) and a low similarity. Informative: they do not change the verdict. See the warnings table in the README.',
+      }),
     }),
   })
   .openapi('FaceComparisonData');

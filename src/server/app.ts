@@ -6,9 +6,14 @@ import { fromZodError, onError, sendError } from './middleware/errors.ts';
 import { requestContext } from './middleware/request-id.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerOpenApi } from './routes/openapi.ts';
+import { createDocumentChecker } from '../document/check.ts';
+import { createMediaStore } from '../media/store.ts';
 import { registerFaceComparison } from './routes/v1_face_comparison.ts';
+import { registerFaceMatch } from './routes/v1_face_match.ts';
+import { registerFaceMatchReport } from './routes/v1_face_match_report.ts';
+import { registerMedia } from './routes/v1_media.ts';
 import { registerUsage } from './routes/v1_usage.ts';
-import { DEFAULT_LIMITS, type Services } from './services.ts';
+import { DEFAULT_LIMITS, type ResolvedServices, type Services } from './services.ts';
 
 export function createApp(services: Services): OpenAPIHono<AppEnv> {
   const limits = { ...DEFAULT_LIMITS, ...services.limits };
@@ -18,11 +23,20 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
     },
   });
 
-  app.use('*', requestContext(services));
+  // Collaborators not given are created here, per app: a new app is a "restart" (media links gone).
+  const resolved: ResolvedServices = {
+    ...services,
+    media: services.media ?? createMediaStore({ clock: services.clock }),
+    documents: services.documents ?? createDocumentChecker(),
+  };
+  app.use('*', requestContext(resolved));
   app.onError(onError);
   app.notFound((c) => sendError(c, new ApiError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`)));
 
   registerFaceComparison(app, limits.maxBodyBytes);
+  registerFaceMatch(app, limits.maxBodyBytes);
+  registerFaceMatchReport(app, limits.maxBodyBytes);
+  registerMedia(app);
   registerUsage(app);
   registerHealth(app);
   registerOpenApi(app);

@@ -1,16 +1,29 @@
 /** The Hono environment: per-request variables set by the middleware. */
+import type { Context } from 'hono';
 import type { Principal } from '../accounts/store.ts';
+import type { ApiError } from '../api/errors.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { Services } from './services.ts';
+import type { ResolvedServices } from './services.ts';
 
 export type AppEnv = {
   Variables: {
-    services: Services;
+    services: ResolvedServices;
     requestId: string;
     /** The request-scoped logger (every line carries request_id). */
     log: Logger;
     principal: Principal;
     /** Set by routes that want verification_type on their error bodies. */
     verificationType?: 'ID_FACE_MATCH';
+    /**
+     * Set by routes of another API profile (e.g. /v1/face-match) to render errors in that profile's
+     * envelope. The error middleware calls it for every ApiError, including the auth middleware's.
+     */
+    errorProfile?: ErrorProfile;
   };
 };
+
+/** How one API profile turns an ApiError into its HTTP status and body. */
+export interface ErrorProfile {
+  name: string;
+  render(c: Context<AppEnv>, err: ApiError): { status: number; body: unknown };
+}

@@ -1,7 +1,9 @@
 /** The typed services container the app is built from. Tests build exactly the pieces they need. */
 import type { AccountStore } from '../accounts/store.ts';
 import type { UsageLedger } from '../billing/ledger.ts';
+import type { DocumentChecker } from '../document/check.ts';
 import type { FaceEngine } from '../engine/types.ts';
+import type { MediaStore } from '../media/store.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { ReferenceStore, RegistryLookup } from '../service/face-comparison.ts';
@@ -29,6 +31,16 @@ export interface Services {
   accounts: AccountStore;
   ledger: UsageLedger;
   logger: Logger;
+  /** Time for ledger entries, response timestamps and the expiry of image links. */
   clock: Clock;
   limits?: Partial<ServerLimits>;
+  /** Temporary image links of the face-match report (in memory). Default: a store with a per-process key on `clock`. */
+  media?: MediaStore;
+  /** The ID-image layout check of /v1/face-match. Default: createDocumentChecker(). */
+  documents?: DocumentChecker;
+  /** Public base URL for absolute links (e.g. https://kyc.example.com). Default: the request's own origin (Host header). */
+  publicBaseUrl?: string;
 }
+
+/** Services with the optional collaborators resolved (what the routes see). */
+export type ResolvedServices = Services & Required<Pick<Services, 'media' | 'documents'>>;

@@ -11,20 +11,36 @@ import { RegistryError } from '../registry/types.ts';
 export const DEFAULT_RETRY_AFTER_SECONDS = { unavailable: 5, rateLimited: 30 } as const;
 
 export function mapSelfieError(err: unknown): ApiError {
+  return mapImageError(err, { field: 'selfie', label: 'The selfie', noFace: { image: 'selfie' } });
+}
+
+export interface ImageErrorTarget {
+  /** The request field, named in `details.field`. */
+  field: string;
+  /** Sentence subject for messages, e.g. "The selfie", "The ID image". */
+  label: string;
+  /** `details` of LANDMARKS_NOT_FOUND for this image. */
+  noFace: Record<string, unknown>;
+}
+
+/** A caller-supplied image (selfie, ID image): engine failures → INVALID_INPUT or LANDMARKS_NOT_FOUND. */
+export function mapImageError(err: unknown, target: ImageErrorTarget): ApiError {
   if (err instanceof ApiError) return err;
+  const { field, label } = target;
+  const subject = label.charAt(0).toLowerCase() + label.slice(1);
   if (err instanceof EngineError) {
     switch (err.code) {
       case 'INVALID_BASE64':
-        return new ApiError('INVALID_INPUT', 'The selfie is not valid Base64 (send raw Base64 or a data:image/...;base64, URL).', { field: 'selfie', reason: 'INVALID_BASE64' });
+        return new ApiError('INVALID_INPUT', `${label} is not valid Base64 (send raw Base64 or a data:image/...;base64, URL).`, { field, reason: 'INVALID_BASE64' });
       case 'NOT_AN_IMAGE':
-        return new ApiError('INVALID_INPUT', 'The selfie is not a decodable image.', { field: 'selfie', reason: 'NOT_AN_IMAGE' });
+        return new ApiError('INVALID_INPUT', `${label} is not a decodable image.`, { field, reason: 'NOT_AN_IMAGE' });
       case 'UNSUPPORTED_FORMAT':
-        return new ApiError('INVALID_INPUT', 'The selfie format is not supported; send JPEG, PNG or WebP.', { field: 'selfie', reason: 'UNSUPPORTED_FORMAT' });
+        return new ApiError('INVALID_INPUT', `${label} format is not supported; send JPEG, PNG or WebP.`, { field, reason: 'UNSUPPORTED_FORMAT' });
       case 'IMAGE_TOO_LARGE':
         // Byte size is checked before the engine runs (413); what remains is the pixel limit.
-        return new ApiError('INVALID_INPUT', 'The selfie has too many pixels to decode safely (possible decompression bomb).', { field: 'selfie', reason: 'IMAGE_TOO_LARGE' });
+        return new ApiError('INVALID_INPUT', `${label} has too many pixels to decode safely (possible decompression bomb).`, { field, reason: 'IMAGE_TOO_LARGE' });
       case 'NO_FACE':
-        return new ApiError('LANDMARKS_NOT_FOUND', 'No face could be detected in the selfie. Ensure it is well-lit, frontal and unobstructed.', { image: 'selfie' });
+        return new ApiError('LANDMARKS_NOT_FOUND', `No face could be detected in ${subject}. Ensure it is well-lit, frontal and unobstructed.`, target.noFace);
     }
   }
   return new ApiError('SERVICE_ERROR', undefined, undefined, { cause: err });

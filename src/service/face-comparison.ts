@@ -10,6 +10,7 @@ import { ApiError } from '../api/errors.ts';
 import { MAX_SELFIE_BYTES } from '../api/face-comparison.ts';
 import type { FaceAnalysis, FaceEngine } from '../engine/types.ts';
 import type { Decision, Policy } from '../policy/policy.ts';
+import { faceWarnings, similarityWarning, type FaceWarning } from '../policy/warnings.ts';
 import { maskIdNumber } from '../registry/mask.ts';
 import type { IdValidation, IdentityRecord, LookupContext, LookupResult } from '../registry/types.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -61,6 +62,8 @@ export interface FaceComparisonOutcome {
   facesInSelfie: number;
   cache: 'hit' | 'miss';
   timings: Record<string, number>;
+  /** Findings about the selfie and a below-threshold score (src/policy/warnings.ts); they do not change the verdict. */
+  warnings: FaceWarning[];
 }
 
 /** Decoded size of raw base64 or a base64 data URL, without decoding it. */
@@ -111,7 +114,7 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
   const selfieTask = (async (): Promise<FaceAnalysis> => {
     const t = performance.now();
     try {
-      return await engine.analyze(input.selfie);
+      return await engine.analyze(input.selfie, { withLiveness: true });
     } catch (err) {
       const mapped = mapSelfieError(err);
       // An unusable selfie makes the registry call pointless: stop it if still running.
@@ -167,6 +170,9 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
   }
   const facesInSelfie = Math.max(1, selfie.faces.length);
   const decision = policy.decide({ raw, threshold: input.threshold, facesInSelfie });
+  const warnings = faceWarnings('selfie', selfie, { liveness: true });
+  const low = similarityWarning({ score: decision.score, threshold: decision.threshold });
+  if (low) warnings.unshift(low);
   timings.total = ms(started);
 
   logger.info('face comparison decided', {
@@ -184,5 +190,5 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
     timings_ms: timings,
   });
 
-  return { decision, identity: reference.identity, source: reference.source, facesInSelfie, cache: cacheState, timings };
+  return { decision, identity: reference.identity, source: reference.source, facesInSelfie, cache: cacheState, timings, warnings };
 }

@@ -26,6 +26,12 @@ export function errorBody(c: Context<AppEnv>, err: ApiError): ErrorEnvelope {
 export function sendError(c: Context<AppEnv>, err: ApiError): Response {
   if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
   c.header('Cache-Control', 'no-store');
+  // Routes of another API profile (000's strict envelope) render the same ApiError their own way.
+  const profile = c.get('errorProfile');
+  if (profile) {
+    const { status, body } = profile.render(c, err);
+    return c.json(body as object, status as 400);
+  }
   return c.json(errorBody(c, err), err.status as 400);
 }
 

@@ -4,7 +4,7 @@ import { createMiddleware } from 'hono/factory';
 import { REQUEST_ID_LENGTH } from '../../api/envelope.ts';
 import { runWithLogContext } from '../../logging/logger.ts';
 import type { AppEnv } from '../env.ts';
-import type { Services } from '../services.ts';
+import type { ResolvedServices } from '../services.ts';
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
 
@@ -20,7 +20,7 @@ export function newRequestId(): string {
   return id;
 }
 
-export function requestContext(services: Services) {
+export function requestContext(services: ResolvedServices) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const requestId = newRequestId();
     const log = services.logger.child({ request_id: requestId });

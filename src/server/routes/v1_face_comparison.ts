@@ -6,6 +6,7 @@ import { FaceComparisonRequestSchema, FaceComparisonResponseSchema, type FaceCom
 import { compareFace } from '../../service/face-comparison.ts';
 import { authenticate, requireService } from '../middleware/auth.ts';
 import { limitBody } from '../middleware/body-limit.ts';
+import { requireJson } from '../middleware/json.ts';
 import type { AppEnv } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
 import { createMiddleware } from 'hono/factory';
@@ -14,15 +15,6 @@ export const ENDPOINT = '/v1/face-comparison';
 
 const markVerificationType = createMiddleware<AppEnv>(async (c, next) => {
   c.set('verificationType', 'ID_FACE_MATCH');
-  await next();
-});
-
-/** The body must be JSON; anything else is a VALIDATION_ERROR (the contract has no 415). */
-const requireJson = createMiddleware<AppEnv>(async (c, next) => {
-  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json') {
-    throw new ApiError('VALIDATION_ERROR', 'The request body must be JSON sent with Content-Type: application/json.', { content_type: type || '(none)' });
-  }
   await next();
 });
 
@@ -95,7 +87,7 @@ export function registerFaceComparison(app: OpenAPIHono<AppEnv>, maxBodyBytes?: 
         match_result: decision.match_result,
         confidence: { score: decision.score, threshold: decision.threshold, status: decision.tier },
         identity: outcome.identity as FaceComparisonResponse['data']['identity'],
-        details: { reason_code: decision.reason_code, remarks: decision.remarks, faces_in_selfie: outcome.facesInSelfie, source: outcome.source },
+        details: { reason_code: decision.reason_code, remarks: decision.remarks, faces_in_selfie: outcome.facesInSelfie, source: outcome.source, warnings: outcome.warnings },
       },
       meta: { request_id: requestId, cache: outcome.cache, timings_ms: outcome.timings },
     };
