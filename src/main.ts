@@ -7,9 +7,11 @@ import { serve } from '@hono/node-server';
 import { loadAccountsConfig, defaultConfigPath } from './accounts/config.ts';
 import { createAccountStore } from './accounts/store.ts';
 import { defaultLedgerPath, openUsageLedger } from './billing/ledger.ts';
+import { createDocumentChecker } from './document/check.ts';
 import { readEngineConfig } from './engine/config.ts';
 import { createFaceEngine } from './engine/index.ts';
 import { createLogger, type LogLevel } from './logging/logger.ts';
+import { createMediaStore } from './media/store.ts';
 import { createPolicy } from './policy/policy.ts';
 import { loadCalibration } from './policy/calibration.ts';
 import { createReferenceCache, createRegistry } from './registry/index.ts';
@@ -62,6 +64,10 @@ async function main(): Promise<void> {
     logger,
     clock: systemClock,
     limits: { maxBodyBytes: numberEnv('FACEMATCH_MAX_BODY_BYTES', 15 * 1024 * 1024) },
+    // Report image links: in memory, 60 minutes; signed with a per-process random key unless a secret is set.
+    media: createMediaStore({ clock: systemClock, secret: process.env.FACEMATCH_MEDIA_SECRET || undefined }),
+    documents: createDocumentChecker(),
+    publicBaseUrl: process.env.FACEMATCH_PUBLIC_BASE_URL || undefined,
   });
 
   const server = serve({ fetch: app.fetch, port }, (info) => {
