@@ -16,18 +16,19 @@ import { engineArgOptions, engineOptionsFromArgs } from './engine-args.ts';
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { pairs: { type: 'string' }, images: { type: 'string' }, out: { type: 'string' }, concurrency: { type: 'string', default: '2' }, ...engineArgOptions },
+    options: { pairs: { type: 'string' }, images: { type: 'string' }, out: { type: 'string' }, concurrency: { type: 'string' }, ...engineArgOptions },
   });
   if (!values.pairs || !values.images) {
     process.stderr.write('usage: facematch calibrate --pairs <csv> --images <dir> [--out calibration.json] [--config engine.json]\n');
     return 2;
   }
-  const options = engineOptionsFromArgs(values);
+  const engineOptions = engineOptionsFromArgs(values);
+  const options = engineOptions;
   const out = values.out ?? options.calibrationFile ?? path.join(repoRoot, 'models', 'calibration.json');
   const pairs = readPairs(values.pairs, values.images);
   const engine = await createFaceEngine(options);
   try {
-    const results = await embedAll(engine, pairs.flatMap((p) => [p.pathA, p.pathB]), { concurrency: Number(values.concurrency), progress: true });
+    const results = await embedAll(engine, pairs.flatMap((p) => [p.pathA, p.pathB]), { concurrency: Number(values.concurrency ?? Math.max(2, engineOptions.workers * 2)), progress: true });
     const usable = [...results.entries()].filter(([, r]) => r.embedding);
     process.stderr.write(`scoring all pairs of ${usable.length} images (${results.size - usable.length} without a face)…\n`);
     const calibration = fitCalibration(

@@ -19,7 +19,7 @@ export async function run(args: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       scores: { type: 'string' },
       plot: { type: 'string' },
-      concurrency: { type: 'string', default: '2' },
+      concurrency: { type: 'string' },
       ...engineArgOptions,
     },
   });
@@ -32,7 +32,7 @@ export async function run(args: string[]): Promise<number> {
   const engine = await createFaceEngine(engineOptions);
   const calibration = loadScoreCalibration(engineOptions.calibrationFile);
   try {
-    const embeddings = await embedAll(engine, pairs.flatMap((p) => [p.pathA, p.pathB]), { concurrency: Number(values.concurrency), progress: true });
+    const embeddings = await embedAll(engine, pairs.flatMap((p) => [p.pathA, p.pathB]), { concurrency: Number(values.concurrency ?? Math.max(2, engineOptions.workers * 2)), progress: true });
     const noFace = [...embeddings.values()].filter((e) => !e.embedding).length;
     let pairsWithout = 0;
     const raw = pairs.map((p) => {
