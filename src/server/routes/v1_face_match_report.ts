@@ -50,7 +50,12 @@ export function faceMatchReportRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBo
 /** Absolute base for links: the configured public URL, else the request's origin (from its Host). */
 export function publicBase(c: Context<AppEnv>): string {
   const configured = c.get('services').publicBaseUrl;
-  return (configured ?? new URL(c.req.url).origin).replace(/\/+$/, '');
+  if (configured) return configured.replace(/\/+$/, '');
+  const url = new URL(c.req.url);
+  const host = c.req.header('host');
+  // Only a well-formed host[:port] is echoed into links; behind a proxy, configure the base URL instead.
+  const safeHost = host && /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host) ? host : url.host;
+  return `${url.protocol}//${safeHost}`;
 }
 
 export function reportStatusFor(outcome: FaceMatchOutcome, approval: number, review: number): { status: ReportStatus; score: number } {
