@@ -4,7 +4,9 @@
  *  1. the document's rectangle, two candidates: (a) the background is modelled from a ring of border
  *     pixels; when it is uniform, the largest connected foreground region, if it is rectangular
  *     (each row and column of its bounding box is filled end to end); (b) the whole frame (a scan
- *     or a tight crop of the document). The check tries (a) first, then (b);
+ *     or a tight crop of the document). A region covering a quarter of the image or more and holding
+ *     the portrait is the document; otherwise (a smaller region, e.g. the photo box of a scan) the
+ *     check tries (a) first, then (b);
  *  2. the rectangle's aspect ratio (long side / short side) and orientation;
  *  3. where the portrait (the face box from the engine) sits in it and what fraction it occupies;
  *  4. text-like bands: rows with dense, strong horizontal intensity changes (glyph strokes) that
@@ -23,6 +25,8 @@ const UNIFORM_BACKGROUND_MAD = 20;
 const FOREGROUND_DISTANCE = 16;
 /** Smallest document region, as a share of the image. */
 const MIN_REGION_SHARE = 0.08;
+/** A region holding the portrait and covering this share of the image is taken as the document outright. */
+const MIN_DOCUMENT_SHARE = 0.25;
 /** Mean row/column fill of the region's bounding box for it to count as a rectangle. */
 const MIN_RECTANGULARITY = 0.9;
 /** Horizontal intensity step (0–255) that counts as a glyph stroke edge. */
@@ -252,7 +256,12 @@ export function measureDocument(img: RgbImage, face: Box): DocumentMeasures[] {
   const found = findDocumentRect(img);
   const frame: Rect = { x: 0, y: 0, width: img.width, height: img.height };
   const out: DocumentMeasures[] = [];
-  if (found) out.push(measureInRect(img, grey, face, found, 'background'));
+  if (found) {
+    const region = measureInRect(img, grey, face, found, 'background');
+    // A large region holding the portrait is the document: the frame around it is background, not a candidate.
+    if (region.portraitInside && found.width * found.height >= MIN_DOCUMENT_SHARE * img.width * img.height) return [region];
+    out.push(region);
+  }
   out.push(measureInRect(img, grey, face, frame, 'frame'));
   return out;
 }
