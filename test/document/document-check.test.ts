@@ -11,14 +11,13 @@ import { createDocumentChecker, decideDocument, type DocumentCheckResult } from 
 import type { DocumentType } from '../../src/document/layouts.ts';
 import type { DocumentMeasures } from '../../src/document/measure.ts';
 import { createFaceEngine } from '../../src/engine/index.ts';
-import type { OnnxFaceEngine } from '../../src/engine/engine.ts';
 import { renderDocument, type RenderOptions } from '../support/documents.ts';
 import { hasSharedData, sharedImage } from '../support/shared-data.ts';
 
 const available = hasSharedData && existsSync(path.join(modelsDir(), 'blazeface.onnx'));
 
 describe.skipIf(!available)('document check on rendered documents and plain photos (real engine face boxes)', () => {
-  let engine: OnnxFaceEngine;
+  let engine: Awaited<ReturnType<typeof createFaceEngine>>;
   const checker = createDocumentChecker();
   const images = new Map<string, Buffer>();
 
