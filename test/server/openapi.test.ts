@@ -29,6 +29,27 @@ describe('GET /openapi.json', () => {
     expect(doc.components.schemas.ErrorEnvelope.properties.code.enum.sort()).toEqual(Object.keys(ERROR_CODES).sort());
   });
 
+  it('documents /v1/face-match, /v1/face-match-report and /v1/media/{token} with their schemas', async () => {
+    const doc = await (await createHarness().app.request('/openapi.json')).json();
+    const match = doc.paths['/v1/face-match'].post;
+    expect(match.security).toEqual([{ bearerAuth: [] }]);
+    expect(Object.keys(match.responses).sort()).toEqual(['200', '400', '401', '403', '413', '429', '500', '503']);
+    const req = doc.components.schemas.FaceMatchRequest;
+    expect(req.required.sort()).toEqual(['idImage', 'selfie']);
+    expect(req.properties.threshold).toMatchObject({ minimum: 1, maximum: 100, default: 90 });
+    expect(req.properties.documentType.enum).toEqual(['IFE', 'INE', 'MEX_PASSPORT', 'MEX_RESIDENCE_CARD', 'MEX_PROFESSIONAL_ID', 'ANY']);
+    const envelope = doc.components.schemas.FaceMatchEnvelope;
+    expect(envelope.required.sort()).toEqual(['billable', 'code', 'message', 'requestId', 'result', 'status', 'timestamp']);
+    expect(envelope.properties.code.enum).toEqual(expect.arrayContaining(['FACE_MATCH', 'FACE_MISMATCH', 'NO_FACE_DETECTED', 'NO_DOCUMENT_DETECTED', 'DOCUMENT_TYPE_MISMATCH', 'INVALID_REQUEST', 'UNAUTHORIZED', 'INTERNAL_ERROR', 'SERVICE_UNAVAILABLE', 'RATE_LIMIT_EXCEEDED']));
+    const report = doc.paths['/v1/face-match-report'].post;
+    expect(report.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/FaceMatchReport');
+    expect(doc.components.schemas.FaceMatchReportRequest.properties.review_threshold).toMatchObject({ minimum: 0, maximum: 100, default: 75 });
+    expect(doc.components.schemas.FaceWarning.properties.risk.enum).toContain('POSSIBLE_PRESENTATION_ATTACK');
+    const media = doc.paths['/v1/media/{token}'].get;
+    expect(Object.keys(media.responses).sort()).toEqual(['200', '404', '410']);
+    expect(media.security).toBeUndefined();
+  });
+
   it('lists every error code with its HTTP status in the description', async () => {
     const doc = await (await createHarness().app.request('/openapi.json')).json();
     for (const [code, e] of Object.entries(ERROR_CODES)) expect(doc.info.description).toContain(`| ${e.status} | ${code} |`);
