@@ -20,7 +20,7 @@ describe('POST /v1/face-comparison: data.details.warnings', () => {
 
   it('lists selfie findings (faces, pose, quality, liveness) without changing the verdict', async () => {
     const h = createHarness();
-    const body = await (await h.compare(validBody({ selfie: selfieWithSimilarity(0.91, 2, { YAW: 33, SHARP: 5, LIVE: 0.1, SIZE: 60 }) }))).json();
+    const body = await (await h.compare(validBody({ selfie: selfieWithSimilarity(0.91, 2, { YAW: 33, SHARP: 5, LIVE: 0.05, SIZE: 60 }) }))).json();
     expect(FaceComparisonResponseSchema.safeParse(body).success).toBe(true);
     expect(body.data.match_result).toBe('CONFIRMED');
     expect(body.data.details.warnings.map((w: { risk: string }) => w.risk).sort()).toEqual(['EXTREME_FACE_POSE', 'FACE_TOO_SMALL', 'LOW_IMAGE_QUALITY', 'MULTIPLE_FACES_DETECTED', 'POSSIBLE_PRESENTATION_ATTACK']);

@@ -98,7 +98,7 @@ describe('POST /v1/face-match-report: warnings', () => {
     ['LOW_IMAGE_QUALITY', selfieWithSimilarity(0.95, 1, { BRIGHT: 0.96, CLIP: 0.73 }), 'warning', { image: 'selfie', problems: ['over-exposed', 'clipped highlights or shadows'], sharpness: 100, brightness: 0.96, clipped: 0.73 }],
     ['EXTREME_FACE_POSE', selfieWithSimilarity(0.95, 1, { YAW: -29.6 }), 'warning', { image: 'selfie', yaw: -29.6, pitch: 0, max_degrees: MAX_POSE_DEGREES }],
     ['EXTREME_FACE_POSE', selfieWithSimilarity(0.95, 1, { PITCH: 31 }), 'warning', { image: 'selfie', yaw: 0, pitch: 31, max_degrees: MAX_POSE_DEGREES }],
-    ['POSSIBLE_PRESENTATION_ATTACK', selfieWithSimilarity(0.95, 1, { LIVE: 0.12 }), 'warning', { image: 'selfie', antispoof: 0.12, liveness: 0.12, min_score: MIN_LIVENESS_SCORE }],
+    ['POSSIBLE_PRESENTATION_ATTACK', selfieWithSimilarity(0.95, 1, { LIVE: 0.05 }), 'warning', { image: 'selfie', antispoof: 0.05, liveness: 0.05, min_score: MIN_LIVENESS_SCORE }],
   ])('raises %s from the selfie measures', async (risk, selfie, logType, data) => {
     const h = createHarness();
     const fm = await report(h, { selfie, idImage: ID_IMAGE });
@@ -118,7 +118,7 @@ describe('POST /v1/face-match-report: warnings', () => {
 
   it('moves an approvable score to In Review when the presentation-attack signal is raised', async () => {
     const h = createHarness();
-    const fm = await report(h, { selfie: selfieWithSimilarity(0.97, 1, { LIVE: 0.1 }), idImage: ID_IMAGE });
+    const fm = await report(h, { selfie: selfieWithSimilarity(0.97, 1, { LIVE: 0.04 }), idImage: ID_IMAGE });
     expect(fm).toMatchObject({ status: 'In Review', score: 97 });
   });
 

@@ -74,7 +74,8 @@ function messageFor(code: FaceMatchCode, outcome: FaceMatchOutcome): string {
     return `No face could be detected in ${where}. Send well-lit, frontal, unobstructed images.`;
   }
   if ((code === 'NO_DOCUMENT_DETECTED' || code === 'DOCUMENT_TYPE_MISMATCH') && outcome.document?.reasons.length) {
-    return `${FACE_MATCH_CODES[code].message} ${outcome.document.reasons.join('; ')}.`.replace(/\.\.$/, '.');
+    const reasons = outcome.document.reasons.join('; ');
+    return `${FACE_MATCH_CODES[code].message} ${reasons.charAt(0).toUpperCase()}${reasons.slice(1)}.`;
   }
   return FACE_MATCH_CODES[code].message;
 }
