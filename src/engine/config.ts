@@ -22,8 +22,15 @@ export const DetectorConfig = z.discriminatedUnion('family', [
 ]);
 
 export const RecognizerConfig = z.discriminatedUnion('family', [
-  z.object({ family: z.literal('faceapi'), weight }),
-  z.object({ family: z.literal('faceres'), weight }),
+  z.object({
+    family: z.literal('faceapi'),
+    weight,
+    /** Mirror test-time augmentation. */
+    flip: z.boolean().default(true),
+    /** Chip zooms averaged (test-time jitter); [1] turns it off. */
+    jitterScales: z.array(z.number().min(0.8).max(1.2)).min(1).default([0.93, 1, 1.07]),
+  }),
+  z.object({ family: z.literal('faceres'), weight, flip: z.boolean().default(true), zoomOut: z.number().min(0.8).max(2).default(1.2) }),
   z.object({
     /** 'auto': recognised from the ONNX input/output shapes (ArcFace-style is the supported family). */
     family: z.enum(['arcface', 'auto']),
@@ -45,7 +52,7 @@ export const EngineConfig = z.object({
   /** Longer image side decoded at most (shrink-on-load); larger photos are downscaled while decoding. */
   maxSide: z.number().int().min(256).default(1600),
   detector: DetectorConfig.default({ family: 'blazeface' }),
-  recognizers: z.array(RecognizerConfig).min(1).default([{ family: 'faceapi', weight: 1 }]),
+  recognizers: z.array(RecognizerConfig).min(1).default([{ family: 'faceapi', weight: 1, flip: true, jitterScales: [0.93, 1, 1.07] }]),
   /** Score calibration file for this combination (see `facematch calibrate`). */
   calibration: z.string().optional(),
   liveness: z.boolean().default(true),

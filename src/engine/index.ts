@@ -79,8 +79,8 @@ export async function createInProcessEngine(input: Partial<EngineConfig> = {}): 
 
   const recognizers: WeightedRecognizer[] = [];
   for (const r of config.recognizers) {
-    if (r.family === 'faceapi') recognizers.push({ recognizer: new FaceApiRecognizer(await open('face_recognition')), weight: r.weight });
-    else if (r.family === 'faceres') recognizers.push({ recognizer: new FaceResRecognizer(await open('faceres')), weight: r.weight });
+    if (r.family === 'faceapi') recognizers.push({ recognizer: new FaceApiRecognizer(await open('face_recognition'), { flip: r.flip, jitter: r.jitterScales.map((scale) => ({ scale, degrees: 0 })) }), weight: r.weight });
+    else if (r.family === 'faceres') recognizers.push({ recognizer: new FaceResRecognizer(await open('faceres'), { flip: r.flip, zoomOut: r.zoomOut }), weight: r.weight });
     else {
       const s = await openExternal(r.path, 'recognizer');
       const meta = (s.session as unknown as { inputMetadata: Array<{ shape?: Array<number | string> }>; outputMetadata: Array<{ shape?: Array<number | string> }> });
@@ -91,7 +91,7 @@ export async function createInProcessEngine(input: Partial<EngineConfig> = {}): 
     }
   }
 
-  const landmarks = new FaceApiLandmarks(await open('face_landmark_68'));
+  const landmarks = new FaceApiLandmarks(await open('face_landmark_68'), { flip: true });
   const liveness = config.liveness ? new HumanLiveness(await open('antispoof'), await open('liveness')) : undefined;
 
   const fingerprint = createHash('sha256')

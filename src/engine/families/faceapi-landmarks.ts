@@ -6,7 +6,7 @@
  */
 import type { RgbImage } from '../decode.ts';
 import { applySimilarity, invertSimilarity, warpSimilarity, type Similarity } from '../align.ts';
-import type { Detection, LandmarkModel } from '../components.ts';
+import { flipHorizontal, type Detection, type LandmarkModel } from '../components.ts';
 import type { ModelSession } from '../sessions.ts';
 import type { Point } from '../types.ts';
 
@@ -29,7 +29,15 @@ function squareTransform(sq: Square): Similarity {
 
 const centre = (pts: Point[]) => ({ x: pts.reduce((s, p) => s + p.x, 0) / pts.length, y: pts.reduce((s, p) => s + p.y, 0) / pts.length });
 
+/** iBUG-68 index of each point's mirror image (left/right swapped). */
+const MIRROR_68 = [
+  16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 27, 28, 29, 30, 35, 34, 33, 32, 31,
+  45, 44, 43, 42, 47, 46, 39, 38, 37, 36, 41, 40, 54, 53, 52, 51, 50, 49, 48, 59, 58, 57, 56, 55, 64, 63, 62, 61, 60, 67, 66, 65,
+];
+
 export interface LandmarkOptions {
+  /** Also run each crop mirrored and average the two predictions (steadier landmarks). */
+  flip?: boolean;
   /** Crop side as a multiple of the detector box (first pass). */
   boxScale?: number;
   /** Crop side as a multiple of the landmarks' extent (refinement pass). */
@@ -74,15 +82,31 @@ export class FaceApiLandmarks implements LandmarkModel {
   }
 
   private async run(image: RgbImage, squares: Square[]): Promise<Point[][]> {
+    const flip = this.options.flip ?? false;
+    const views = flip ? 2 : 1;
     const plane = SIZE * SIZE * 3;
-    const batch = new Float32Array(plane * squares.length);
+    const batch = new Float32Array(plane * squares.length * views);
     const transforms = squares.map(squareTransform);
-    transforms.forEach((t, i) => batch.set(warpSimilarity(image, t, SIZE, SIZE), i * plane));
-    const out = await this.model.run(batch, [squares.length, SIZE, SIZE, 3]);
+    transforms.forEach((t, i) => {
+      const crop = warpSimilarity(image, t, SIZE, SIZE);
+      batch.set(crop, i * views * plane);
+      if (flip) batch.set(flipHorizontal(crop, SIZE), (i * views + 1) * plane);
+    });
+    const out = await this.model.run(batch, [squares.length * views, SIZE, SIZE, 3]);
     const data = out.landmarks!.data as Float32Array;
     return transforms.map((t, i) => {
       const inv = invertSimilarity(t);
-      return Array.from({ length: 68 }, (_, k) => applySimilarity(inv, { x: data[i * 136 + 2 * k]! * SIZE, y: data[i * 136 + 2 * k + 1]! * SIZE }));
+      const base = i * views * 136;
+      return Array.from({ length: 68 }, (_, k) => {
+        let x = data[base + 2 * k]! * SIZE, y = data[base + 2 * k + 1]! * SIZE;
+        if (flip) {
+          // The mirrored crop's point m is this crop's point k, reflected: x → SIZE − 1 − x.
+          const m = MIRROR_68[k]!;
+          x = (x + (SIZE - 1 - data[base + 136 + 2 * m]! * SIZE)) / 2;
+          y = (y + data[base + 136 + 2 * m + 1]! * SIZE) / 2;
+        }
+        return applySimilarity(inv, { x, y });
+      });
     });
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { RgbImage } from '../decode.ts';
 import { estimateSimilarity, warpSimilarity } from '../align.ts';
-import { embedCrops, type FaceGeometry, type Recognizer } from '../components.ts';
+import { embedCrops, l2normalise, type FaceGeometry, type Recognizer } from '../components.ts';
 import type { ModelSession } from '../sessions.ts';
 import type { Point } from '../types.ts';
 
@@ -40,19 +40,34 @@ export class FaceApiRecognizer implements Recognizer {
   private readonly template: Point[];
   constructor(
     private readonly model: ModelSession,
-    private readonly options: { padding?: number; flip?: boolean } = {},
+    private readonly options: { padding?: number; flip?: boolean; jitter?: Array<{ scale: number; degrees: number }> } = {},
   ) {
     const padding = options.padding ?? 0.25;
     this.template = dlibTemplate(SIZE, padding);
   }
 
-  chip(image: RgbImage, face: FaceGeometry): Float32Array {
+  /**
+   * The aligned chip; `scale` ≠ 1 zooms and `degrees` ≠ 0 rotates about the chip centre
+   * (test-time jitter, as dlib's jittered descriptors do).
+   */
+  chip(image: RgbImage, face: FaceGeometry, scale = 1, degrees = 0): Float32Array {
     const src = INDICES.map((i) => face.landmarks68[i]!);
-    return warpSimilarity(image, estimateSimilarity(src, this.template), SIZE, SIZE);
+    const c = SIZE / 2;
+    const r = (degrees * Math.PI) / 180;
+    const cos = Math.cos(r) * scale, sin = Math.sin(r) * scale;
+    const template = scale === 1 && degrees === 0 ? this.template : this.template.map((p) => ({ x: c + (p.x - c) * cos - (p.y - c) * sin, y: c + (p.x - c) * sin + (p.y - c) * cos }));
+    return warpSimilarity(image, estimateSimilarity(src, template), SIZE, SIZE);
   }
 
   async embed(image: RgbImage, faces: FaceGeometry[]): Promise<Float32Array[]> {
-    const crops = faces.map((f) => this.chip(image, f));
-    return embedCrops(crops, SIZE, this.dims, this.options.flip ?? false, async (batch, n) => (await this.model.run(batch, [n, SIZE, SIZE, 3])).descriptor!.data as Float32Array);
+    const views = this.options.jitter ?? [{ scale: 1, degrees: 0 }];
+    const crops = faces.flatMap((f) => views.map((v) => this.chip(image, f, v.scale, v.degrees)));
+    const embeddings = await embedCrops(crops, SIZE, this.dims, this.options.flip ?? false, async (batch, n) => (await this.model.run(batch, [n, SIZE, SIZE, 3])).descriptor!.data as Float32Array);
+    if (views.length === 1) return embeddings;
+    return faces.map((_, i) => {
+      const sum = new Float32Array(this.dims);
+      for (let j = 0; j < views.length; j++) embeddings[i * views.length + j]!.forEach((v, k) => (sum[k]! += v));
+      return l2normalise(sum);
+    });
   }
 }
