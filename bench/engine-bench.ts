@@ -44,8 +44,6 @@ export async function runBench(engine: FaceEngine, options: BenchOptions) {
     const [x, y] = await Promise.all([engine.analyze(bytes[a]!), engine.analyze(bytes[b]!)]);
     return engine.similarity(x.embedding, y.embedding);
   };
-  const usable = pairs.filter(() => true);
-
   options.log(`warming up on ${files.length} images…`);
   const usableIdx: number[] = [];
   for (let i = 0; i < bytes.length; i++) {
@@ -57,7 +55,7 @@ export async function runBench(engine: FaceEngine, options: BenchOptions) {
     }
   }
   const ok = new Set(usableIdx);
-  const verifyPairs = usable.filter(([a, b]) => ok.has(a) && ok.has(b));
+  const verifyPairs = pairs.filter(([a, b]) => ok.has(a) && ok.has(b));
 
   // Per stage, one image at a time.
   const stages: Record<string, number[]> = {};
