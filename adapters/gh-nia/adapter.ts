@@ -4,7 +4,6 @@
  * are inferred (see README.md).
  */
 import {
-  assertValid,
   compact,
   errorForStatus,
   isRecord,
@@ -12,16 +11,15 @@ import {
   normaliseGender,
   parseJson,
   scrub,
-  silentLogger,
   str,
   toIsoDate,
-  unsupportedIdType,
   type AdapterDeps,
 } from '../../src/registry/adapter-kit.ts';
 import { parseRetryAfter } from '../../src/registry/http.ts';
 import { maskIdNumber } from '../../src/registry/mask.ts';
 import { decodePhoto } from '../../src/registry/photo.ts';
-import { RegistryError, type IdValidation, type LookupContext, type LookupResult, type RegistryAdapter } from '../../src/registry/types.ts';
+import { SingleIdTypeAdapter } from '../../src/registry/single-type-adapter.ts';
+import { RegistryError, type LookupContext, type LookupResult } from '../../src/registry/types.ts';
 import { validateGhanaCard } from './id-number.ts';
 
 export interface NiaConfig {
@@ -35,25 +33,16 @@ export interface NiaConfig {
 const ID = 'gh-nia';
 export const NIA_DEFAULT_LOOKUP_PATH = '/api/v1/person/lookup';
 
-export class NiaGhanaCardAdapter implements RegistryAdapter {
-  readonly id = ID;
-  readonly displayName = 'NIA Ghana Card (Ghana)';
-  readonly idTypes = ['GH_GHANA_CARD'] as const;
-
+export class NiaGhanaCardAdapter extends SingleIdTypeAdapter {
   constructor(
     private readonly config: NiaConfig,
-    private readonly deps: AdapterDeps,
-  ) {}
-
-  validateIdNumber(idType: string, idNumber: string): IdValidation {
-    if (idType !== 'GH_GHANA_CARD') return { ok: false, reason: `unsupported id_type ${idType}` };
-    return validateGhanaCard(idNumber);
+    deps: AdapterDeps,
+  ) {
+    super(ID, 'NIA Ghana Card (Ghana)', 'GH_GHANA_CARD', validateGhanaCard, deps);
   }
 
   async lookup(idType: string, idNumber: string, ctx: LookupContext): Promise<LookupResult> {
-    if (idType !== 'GH_GHANA_CARD') throw unsupportedIdType(ID, idType);
-    const pin = assertValid(validateGhanaCard(idNumber), ID);
-    const log = this.deps.logger ?? silentLogger;
+    const { normalised: pin, log } = this.prepare(idType, idNumber);
     const res = await this.deps.http.request({
       adapterId: ID,
       method: 'POST',

@@ -4,22 +4,20 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 import {
-  assertValid,
   compact,
   errorForStatus,
   isRecord,
   joinName,
   normaliseGender,
   scrub,
-  silentLogger,
   str,
   toIsoDate,
-  unsupportedIdType,
   type AdapterDeps,
 } from '../../src/registry/adapter-kit.ts';
 import { maskIdNumber } from '../../src/registry/mask.ts';
 import { decodePhoto } from '../../src/registry/photo.ts';
-import { RegistryError, type IdValidation, type LookupContext, type LookupResult, type RegistryAdapter } from '../../src/registry/types.ts';
+import { SingleIdTypeAdapter } from '../../src/registry/single-type-adapter.ts';
+import { RegistryError, type LookupContext, type LookupResult } from '../../src/registry/types.ts';
 import { validateKeNationalId } from './id-number.ts';
 
 export interface IprsConfig {
@@ -76,26 +74,18 @@ function errorFromResult(code: string | undefined, message: string): RegistryErr
   return new RegistryError('UNAVAILABLE', `IPRS error: ${message}`, { adapterId: ID, retryable: false });
 }
 
-export class IprsAdapter implements RegistryAdapter {
-  readonly id = ID;
-  readonly displayName = 'IPRS (Kenya)';
-  readonly idTypes = ['KE_NATIONAL_ID'] as const;
+export class IprsAdapter extends SingleIdTypeAdapter {
   private readonly parser = createSoapParser();
 
   constructor(
     private readonly config: IprsConfig,
-    private readonly deps: AdapterDeps,
-  ) {}
-
-  validateIdNumber(idType: string, idNumber: string): IdValidation {
-    if (idType !== 'KE_NATIONAL_ID') return { ok: false, reason: `unsupported id_type ${idType}` };
-    return validateKeNationalId(idNumber);
+    deps: AdapterDeps,
+  ) {
+    super(ID, 'IPRS (Kenya)', 'KE_NATIONAL_ID', validateKeNationalId, deps);
   }
 
   async lookup(idType: string, idNumber: string, ctx: LookupContext): Promise<LookupResult> {
-    if (idType !== 'KE_NATIONAL_ID') throw unsupportedIdType(ID, idType);
-    const id = assertValid(validateKeNationalId(idNumber), ID);
-    const log = this.deps.logger ?? silentLogger;
+    const { normalised: id, log } = this.prepare(idType, idNumber);
     const res = await this.deps.http.request({
       adapterId: ID,
       method: 'POST',

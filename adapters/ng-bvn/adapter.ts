@@ -3,21 +3,19 @@
  * carries signed headers and an AES-128-CBC hex body; business result in `ResponseCode`.
  */
 import {
-  assertValid,
   compact,
   errorForStatus,
   isRecord,
   joinName,
   normaliseGender,
-  silentLogger,
   str,
   toIsoDate,
-  unsupportedIdType,
   type AdapterDeps,
 } from '../../src/registry/adapter-kit.ts';
 import { maskIdNumber } from '../../src/registry/mask.ts';
 import { decodePhoto } from '../../src/registry/photo.ts';
-import { RegistryError, type IdValidation, type LookupContext, type LookupResult, type RegistryAdapter } from '../../src/registry/types.ts';
+import { SingleIdTypeAdapter } from '../../src/registry/single-type-adapter.ts';
+import { RegistryError, type LookupContext, type LookupResult } from '../../src/registry/types.ts';
 import { nibssAuthorization, nibssDecrypt, nibssEncrypt, nibssSignature, type NibssSession } from './crypto.ts';
 import { validateNgBvn } from './id-number.ts';
 
@@ -48,20 +46,14 @@ function errorForResponseCode(code: string): RegistryError {
   }
 }
 
-export class NibssBvnAdapter implements RegistryAdapter {
-  readonly id = ID;
-  readonly displayName = 'NIBSS BVN (Nigeria)';
-  readonly idTypes = ['NG_BVN'] as const;
+export class NibssBvnAdapter extends SingleIdTypeAdapter {
   private session: Promise<NibssSession> | undefined;
 
   constructor(
     private readonly config: NibssConfig,
-    private readonly deps: AdapterDeps,
-  ) {}
-
-  validateIdNumber(idType: string, idNumber: string): IdValidation {
-    if (idType !== 'NG_BVN') return { ok: false, reason: `unsupported id_type ${idType}` };
-    return validateNgBvn(idNumber);
+    deps: AdapterDeps,
+  ) {
+    super(ID, 'NIBSS BVN (Nigeria)', 'NG_BVN', validateNgBvn, deps);
   }
 
   private now(): Date {
@@ -120,9 +112,7 @@ export class NibssBvnAdapter implements RegistryAdapter {
   }
 
   async lookup(idType: string, idNumber: string, ctx: LookupContext): Promise<LookupResult> {
-    if (idType !== 'NG_BVN') throw unsupportedIdType(ID, idType);
-    const bvn = assertValid(validateNgBvn(idNumber), ID);
-    const log = this.deps.logger ?? silentLogger;
+    const { normalised: bvn, log } = this.prepare(idType, idNumber);
 
     let session = await this.getSession(ctx);
     let res = await this.call('GetSingleBVN', { BVN: bvn }, ctx, session);

@@ -3,7 +3,6 @@
  * headers, identity under `entity`, photo as bare base64 JPEG.
  */
 import {
-  assertValid,
   compact,
   errorForStatus,
   isRecord,
@@ -11,16 +10,15 @@ import {
   normaliseGender,
   parseJson,
   scrub,
-  silentLogger,
   str,
   toIsoDate,
-  unsupportedIdType,
   type AdapterDeps,
 } from '../../src/registry/adapter-kit.ts';
 import { parseRetryAfter } from '../../src/registry/http.ts';
 import { maskIdNumber } from '../../src/registry/mask.ts';
 import { decodePhoto } from '../../src/registry/photo.ts';
-import { RegistryError, type IdValidation, type LookupContext, type LookupResult, type RegistryAdapter } from '../../src/registry/types.ts';
+import { SingleIdTypeAdapter } from '../../src/registry/single-type-adapter.ts';
+import { RegistryError, type LookupContext, type LookupResult } from '../../src/registry/types.ts';
 import { validateNgNin } from './id-number.ts';
 
 export interface NinAggregatorConfig {
@@ -37,25 +35,16 @@ function errorText(body: unknown): string {
   return scrub(str(body.error) ?? str(body.message) ?? (isRecord(body.error) ? str(body.error.message) ?? '' : ''));
 }
 
-export class NinAggregatorAdapter implements RegistryAdapter {
-  readonly id = ID;
-  readonly displayName = 'NIMC NIN via aggregator (Nigeria)';
-  readonly idTypes = ['NG_NIN'] as const;
-
+export class NinAggregatorAdapter extends SingleIdTypeAdapter {
   constructor(
     private readonly config: NinAggregatorConfig,
-    private readonly deps: AdapterDeps,
-  ) {}
-
-  validateIdNumber(idType: string, idNumber: string): IdValidation {
-    if (idType !== 'NG_NIN') return { ok: false, reason: `unsupported id_type ${idType}` };
-    return validateNgNin(idNumber);
+    deps: AdapterDeps,
+  ) {
+    super(ID, 'NIMC NIN via aggregator (Nigeria)', 'NG_NIN', validateNgNin, deps);
   }
 
   async lookup(idType: string, idNumber: string, ctx: LookupContext): Promise<LookupResult> {
-    if (idType !== 'NG_NIN') throw unsupportedIdType(ID, idType);
-    const nin = assertValid(validateNgNin(idNumber), ID);
-    const log = this.deps.logger ?? silentLogger;
+    const { normalised: nin, log } = this.prepare(idType, idNumber);
     const url = new URL('/api/v1/kyc/nin', this.config.baseUrl);
     url.searchParams.set('nin', nin);
     const res = await this.deps.http.request({

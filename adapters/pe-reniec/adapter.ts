@@ -3,21 +3,19 @@
  * HTTP 200. See README.md for the interface and the evidence behind it.
  */
 import {
-  assertValid,
   compact,
   errorForStatus,
   isRecord,
   joinName,
   parseJson,
   scrub,
-  silentLogger,
   str,
-  unsupportedIdType,
   type AdapterDeps,
 } from '../../src/registry/adapter-kit.ts';
 import { maskIdNumber } from '../../src/registry/mask.ts';
 import { decodePhoto } from '../../src/registry/photo.ts';
-import { RegistryError, type IdValidation, type LookupContext, type LookupResult, type RegistryAdapter } from '../../src/registry/types.ts';
+import { SingleIdTypeAdapter } from '../../src/registry/single-type-adapter.ts';
+import { RegistryError, type LookupContext, type LookupResult } from '../../src/registry/types.ts';
 import { validatePeDni } from './id-number.ts';
 
 export interface ReniecConfig {
@@ -39,25 +37,16 @@ export function secondsUntilLimaMidnight(now: Date): number {
   return Math.ceil((dayMs - (((limaMs % dayMs) + dayMs) % dayMs)) / 1000);
 }
 
-export class ReniecAdapter implements RegistryAdapter {
-  readonly id = ID;
-  readonly displayName = 'RENIEC via PIDE (Peru)';
-  readonly idTypes = ['PE_DNI'] as const;
-
+export class ReniecAdapter extends SingleIdTypeAdapter {
   constructor(
     private readonly config: ReniecConfig,
-    private readonly deps: AdapterDeps,
-  ) {}
-
-  validateIdNumber(idType: string, idNumber: string): IdValidation {
-    if (idType !== 'PE_DNI') return { ok: false, reason: `unsupported id_type ${idType}` };
-    return validatePeDni(idNumber);
+    deps: AdapterDeps,
+  ) {
+    super(ID, 'RENIEC via PIDE (Peru)', 'PE_DNI', validatePeDni, deps);
   }
 
   async lookup(idType: string, idNumber: string, ctx: LookupContext): Promise<LookupResult> {
-    if (idType !== 'PE_DNI') throw unsupportedIdType(ID, idType);
-    const dni = assertValid(validatePeDni(idNumber), ID);
-    const log = this.deps.logger ?? silentLogger;
+    const { normalised: dni, log } = this.prepare(idType, idNumber);
     const url = new URL('/Rest/RENIEC/Consultar', this.config.baseUrl);
     url.searchParams.set('out', 'json');
     const res = await this.deps.http.request({

@@ -4,7 +4,6 @@
  * expiring URL that is fetched at once over the same pooled client.
  */
 import {
-  assertValid,
   compact,
   errorForStatus,
   isRecord,
@@ -12,16 +11,15 @@ import {
   normaliseGender,
   parseJson,
   scrub,
-  silentLogger,
   str,
   toIsoDate,
-  unsupportedIdType,
   type AdapterDeps,
 } from '../../src/registry/adapter-kit.ts';
 import { parseRetryAfter } from '../../src/registry/http.ts';
 import { maskIdNumber } from '../../src/registry/mask.ts';
 import { decodePhoto, DEFAULT_MAX_PHOTO_BYTES } from '../../src/registry/photo.ts';
-import { RegistryError, type IdValidation, type LookupContext, type LookupResult, type RegistryAdapter } from '../../src/registry/types.ts';
+import { SingleIdTypeAdapter } from '../../src/registry/single-type-adapter.ts';
+import { RegistryError, type LookupContext, type LookupResult } from '../../src/registry/types.ts';
 import { validateZaId } from './id-number.ts';
 
 export interface DhaProviderConfig {
@@ -44,20 +42,14 @@ interface CachedToken {
   expiresAt: number;
 }
 
-export class DhaProviderAdapter implements RegistryAdapter {
-  readonly id = ID;
-  readonly displayName = 'DHA photo via provider (South Africa)';
-  readonly idTypes = ['ZA_ID'] as const;
+export class DhaProviderAdapter extends SingleIdTypeAdapter {
   private token: Promise<CachedToken> | undefined;
 
   constructor(
     private readonly config: DhaProviderConfig,
-    private readonly deps: AdapterDeps,
-  ) {}
-
-  validateIdNumber(idType: string, idNumber: string): IdValidation {
-    if (idType !== 'ZA_ID') return { ok: false, reason: `unsupported id_type ${idType}` };
-    return validateZaId(idNumber);
+    deps: AdapterDeps,
+  ) {
+    super(ID, 'DHA photo via provider (South Africa)', 'ZA_ID', validateZaId, deps);
   }
 
   private nowMs(): number {
@@ -127,9 +119,7 @@ export class DhaProviderAdapter implements RegistryAdapter {
   }
 
   async lookup(idType: string, idNumber: string, ctx: LookupContext): Promise<LookupResult> {
-    if (idType !== 'ZA_ID') throw unsupportedIdType(ID, idType);
-    const id = assertValid(validateZaId(idNumber), ID);
-    const log = this.deps.logger ?? silentLogger;
+    const { normalised: id, log } = this.prepare(idType, idNumber);
 
     let res = await this.photoRequest(id, await this.getToken(ctx), ctx);
     if (res.status === 401) {
