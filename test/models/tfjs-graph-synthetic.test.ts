@@ -11,17 +11,8 @@ import { convertTfjsGraph, type GraphOutputSpec } from '../../models/build/tfjs-
 import { decodeWeights } from '../../models/build/tfjs-graph/weights.ts';
 import type { TfAttr, TfModelJson, TfNode, TfWeightSpec } from '../../models/build/tfjs-graph/types.ts';
 import { buildTfjsGraphModel, tfjsGraphModelDefs } from '../../models/build/tfjs-graph/specs.ts';
+import { rng } from '../support/rng.ts';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const ints = (...v: number[]): TfAttr => ({ list: { i: v.map(String) } });

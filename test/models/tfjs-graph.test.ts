@@ -16,20 +16,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataDir } from '../../src/config/paths.ts';
 import { buildTfjsGraphModel, humanModelPath, tfjsGraphModelDefs, type TfjsGraphModelDef } from '../../models/build/tfjs-graph/specs.ts';
 import { loadTfjsModel } from '../../models/build/tfjs-graph/weights.ts';
+import { rng } from '../support/rng.ts';
 
 const RELATIVE_TOLERANCE = 3e-5;
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random pixels 0..255 mapped through the model's declared normalisation. */
 function randomInput(def: TfjsGraphModelDef, shape: number[], seed: number): Float32Array {

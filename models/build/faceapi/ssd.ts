@@ -66,7 +66,7 @@ export function buildSsdMobilenetv1Graph(weights: WeightMap): OnnxGraph {
   const c7 = pointwiseConvLayer(l, c6, 'Prediction', 7, 2);
 
   const sources = [conv11, x, c1, c3, c5, c7];
-  const anchorsPerCell = sources.map((s, i) => floatWeight(weights, `Prediction/BoxPredictor_${i}/BoxEncodingPredictor/biases`).shape[0]! / 4);
+  const anchorsPerCell = sources.map((_, i) => floatWeight(weights, `Prediction/BoxPredictor_${i}/BoxEncodingPredictor/biases`).shape[0]! / 4);
   const total = sources.reduce((a, s, i) => a + s.h * s.w * anchorsPerCell[i]!, 0);
   if (total !== SSD_NUM_ANCHORS) throw new Error(`ssd: ${total} anchors, expected ${SSD_NUM_ANCHORS}`);
   const encodings = g.op('Concat', sources.map((s, i) => predictor(l, s, `Prediction/BoxPredictor_${i}/BoxEncodingPredictor`, 4)), { axis: 1 });
