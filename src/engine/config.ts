@@ -51,6 +51,8 @@ export const EngineConfig = z.object({
   threads: z.number().int().min(1).max(64).default(1),
   /** Longer image side decoded at most (shrink-on-load); larger photos are downscaled while decoding. */
   maxSide: z.number().int().min(256).default(1600),
+  /** Large JPEGs: detect on a preview, then decode only the faces' surroundings at the size the primary face needs. */
+  faceScaledDecode: z.boolean().default(true),
   detector: DetectorConfig.default({ family: 'blazeface' }),
   recognizers: z.array(RecognizerConfig).min(1).default([{ family: 'faceapi', weight: 1, flip: true, jitterScales: [0.93, 1, 1.07] }]),
   /** Score calibration file for this combination (see `facematch calibrate`). */

@@ -3,7 +3,7 @@
  * Every failure is an EngineError, never a crash.
  */
 import sharp from 'sharp';
-import { EngineError, type ImageInput } from './types.ts';
+import { EngineError, type Box, type ImageInput } from './types.ts';
 
 export interface RgbImage {
   /** Interleaved RGB, 8 bits per channel, row-major. */
@@ -17,8 +17,11 @@ export interface DecodedImage extends RgbImage {
   /** Size of the upright image before any downscaling. */
   originalWidth: number;
   originalHeight: number;
-  /** original = decoded × scale (≥ 1 when the image was shrunk on load). */
+  /** original = decoded × scale + offset (scale ≥ 1 when the image was shrunk on load). */
   scale: number;
+  /** Where a decoded region starts, in original pixels (0 for the whole image). */
+  offsetX: number;
+  offsetY: number;
 }
 
 export interface DecodeLimits {
@@ -63,7 +66,33 @@ export function hasSrgbProfile(icc: Uint8Array | undefined): boolean {
   return /sRGB/.test(Buffer.from(icc.subarray(0, 2048)).toString('latin1'));
 }
 
-export async function decodeImage(input: ImageInput, limits: DecodeLimits = defaultDecodeLimits): Promise<DecodedImage> {
+/** A validated image whose pixels are not decoded yet: read once, decoded at one or more sizes. */
+export interface ImageHeader {
+  bytes: Uint8Array;
+  format: DecodedImage['format'];
+  /** Size of the upright image (EXIF orientation applied). */
+  originalWidth: number;
+  originalHeight: number;
+  /** EXIF orientation (1 = upright as stored). */
+  orientation: number;
+  /** Progressive JPEG: every scan must be read before any row, so crops and re-decodes save little. */
+  progressive: boolean;
+  /** Embedded ICC profile, if any, names itself sRGB. */
+  srgbProfile: boolean;
+}
+
+/** What to decode: the image shrunk by `shrink` (original ÷ decoded, ≥ 1), optionally only `region`. */
+export interface DecodeRequest {
+  shrink: number;
+  /** In original (upright) pixels; clamped to the image. */
+  region?: Box;
+}
+
+/**
+ * Checks the input and reads the header only: size limits, format, and the decompression-bomb
+ * check on the declared pixel count, all before any pixel is decoded.
+ */
+export async function readImageHeader(input: ImageInput, limits: DecodeLimits = defaultDecodeLimits): Promise<ImageHeader> {
   const bytes = bytesFromInput(input, limits.maxBytes);
   if (bytes.length > limits.maxBytes) {
     throw new EngineError('IMAGE_TOO_LARGE', `The image is larger than ${Math.round(limits.maxBytes / 1024 / 1024)} MB.`);
@@ -82,33 +111,73 @@ export async function decodeImage(input: ImageInput, limits: DecodeLimits = defa
     throw new EngineError('IMAGE_TOO_LARGE', `The image has ${width}×${height} pixels; the limit is ${limits.maxPixels.toLocaleString('en')} pixels.`);
   }
   if (width < 16 || height < 16) throw new EngineError('NOT_AN_IMAGE', `The image is too small (${width}×${height}).`);
+  const orientation = meta.orientation ?? 1;
   // EXIF orientations 5–8 swap the axes.
-  const swap = (meta.orientation ?? 1) >= 5;
-  const originalWidth = swap ? height : width;
-  const originalHeight = swap ? width : height;
+  const swap = orientation >= 5;
+  return {
+    bytes,
+    format: meta.format as DecodedImage['format'],
+    originalWidth: swap ? height : width,
+    originalHeight: swap ? width : height,
+    orientation,
+    progressive: meta.isProgressive === true,
+    srgbProfile: hasSrgbProfile(meta.icc),
+  };
+}
+
+/**
+ * Decodes the pixels, upright and in sRGB: the whole image (shrunk to `limits.maxSide`), or as
+ * `request` asks. JPEG and WebP shrink while decoding, and a region's lower rows are not decoded.
+ */
+export async function decodePixels(header: ImageHeader, limits: DecodeLimits = defaultDecodeLimits, request?: DecodeRequest): Promise<DecodedImage> {
+  const { bytes, originalWidth: W, originalHeight: H } = header;
   try {
     let pipeline = sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated' }).rotate();
     // Converting through an embedded sRGB profile leaves every pixel unchanged but doubles the
     // decode time of a typical camera JPEG; other profiles (Display P3, Adobe RGB) are converted.
-    pipeline = hasSrgbProfile(meta.icc) ? pipeline.keepIccProfile() : pipeline.toColourspace('srgb');
+    pipeline = header.srgbProfile ? pipeline.keepIccProfile() : pipeline.toColourspace('srgb');
     pipeline = pipeline.flatten({ background: { r: 255, g: 255, b: 255 } });
-    const longer = Math.max(originalWidth, originalHeight);
-    if (limits.maxSide && longer > limits.maxSide) {
-      pipeline = pipeline.resize({ width: originalWidth >= originalHeight ? limits.maxSide : undefined, height: originalHeight > originalWidth ? limits.maxSide : undefined, fit: 'inside', fastShrinkOnLoad: true });
+    const longer = Math.max(W, H);
+    let left = 0, top = 0, scaledW = W, scaledH = H;
+    if (!request) {
+      if (limits.maxSide && longer > limits.maxSide) {
+        pipeline = pipeline.resize({ width: W >= H ? limits.maxSide : undefined, height: H > W ? limits.maxSide : undefined, fit: 'inside', fastShrinkOnLoad: true });
+      }
+    } else {
+      const shrink = Math.max(1, request.shrink, limits.maxSide ? longer / limits.maxSide : 1);
+      scaledW = Math.max(1, Math.round(W / shrink));
+      scaledH = Math.max(1, Math.round(H / shrink));
+      if (scaledW < W || scaledH < H) pipeline = pipeline.resize(scaledW, scaledH, { fit: 'fill', fastShrinkOnLoad: true });
+      if (request.region) {
+        const r = request.region, sx = scaledW / W, sy = scaledH / H;
+        left = Math.min(scaledW - 1, Math.max(0, Math.floor(r.x * sx)));
+        top = Math.min(scaledH - 1, Math.max(0, Math.floor(r.y * sy)));
+        const right = Math.max(left + 1, Math.min(scaledW, Math.ceil((r.x + r.width) * sx)));
+        const bottom = Math.max(top + 1, Math.min(scaledH, Math.ceil((r.y + r.height) * sy)));
+        if (right - left < scaledW || bottom - top < scaledH) pipeline = pipeline.extract({ left, top, width: right - left, height: bottom - top });
+      }
     }
     const { data, info } = await pipeline.removeAlpha().raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
+    // Without a request the size is sharp's; the image is then whole, so only the scale matters.
+    const scale = request ? W / scaledW : W / info.width;
     return {
       data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
       width: info.width,
       height: info.height,
-      format: meta.format as DecodedImage['format'],
-      originalWidth,
-      originalHeight,
-      scale: originalWidth / info.width,
+      format: header.format,
+      originalWidth: W,
+      originalHeight: H,
+      scale,
+      offsetX: left * scale,
+      offsetY: top * (H / scaledH),
     };
   } catch (err) {
     if (err instanceof EngineError) throw err;
     throw new EngineError('NOT_AN_IMAGE', 'The image is corrupt or truncated and could not be decoded.');
   }
+}
+
+export async function decodeImage(input: ImageInput, limits: DecodeLimits = defaultDecodeLimits): Promise<DecodedImage> {
+  return decodePixels(await readImageHeader(input, limits), limits);
 }

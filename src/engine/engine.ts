@@ -4,11 +4,12 @@
  */
 import sharp from 'sharp';
 import { fivePointFrom68, type Detection, type FaceDetector, type FaceGeometry, type LandmarkModel, type Recognizer } from './components.ts';
-import { decodeImage, defaultDecodeLimits, type DecodeLimits, type RgbImage } from './decode.ts';
+import { decodePixels, defaultDecodeLimits, readImageHeader, type DecodeLimits, type RgbImage } from './decode.ts';
 import { assessQuality } from './quality.ts';
 import { EngineError, type AnalyzeOptions, type DetectedFace, type FaceAnalysis, type FaceEngine, type ImageInput, type LivenessSignals, type Point } from './types.ts';
 import { arcfaceCrop } from './families/arcface.ts';
 import { cosine } from './similarity.ts';
+import { decodeWorking, previewRequest, rescaleDetections } from './working-image.ts';
 
 export interface LivenessModel {
   assess(image: RgbImage, face: FaceGeometry & { box: DetectedFace['box'] }): Promise<LivenessSignals>;
@@ -26,6 +27,8 @@ export interface EngineParts {
   recognizers: WeightedRecognizer[];
   liveness?: LivenessModel;
   decodeLimits?: DecodeLimits;
+  /** Two-step decoding of large JPEGs (see working-image.ts); false decodes every image once, whole. */
+  faceScaledDecode?: boolean;
   version: string;
   close?: () => Promise<void>;
 }
@@ -74,22 +77,30 @@ export class OnnxFaceEngine implements FaceEngine {
       timings[stage] = (timings[stage] ?? 0) + (now - mark);
       mark = now;
     };
-    const image = await decodeImage(input, this.parts.decodeLimits ?? defaultDecodeLimits);
+    const limits = this.parts.decodeLimits ?? defaultDecodeLimits;
+    const header = await readImageHeader(input, limits);
+    // Large JPEGs: find the faces on a preview, then decode only what the primary face needs.
+    const request = this.parts.faceScaledDecode === false ? undefined : previewRequest(header);
+    const preview = await decodePixels(header, limits, request);
     lap('decode');
-    const detections = await this.parts.detector.detect(image);
+    const found = await this.parts.detector.detect(preview);
     lap('detect');
-    if (detections.length === 0) throw new EngineError('NO_FACE', 'No face was found in the image.');
-    orderByPrimary(detections, image.width, image.height);
+    if (found.length === 0) throw new EngineError('NO_FACE', 'No face was found in the image.');
+    orderByPrimary(found, preview.width, preview.height);
+    // Everything after detection runs on the working image, sized for the primary face.
+    const image = request ? await decodeWorking(header, limits, preview, found) : preview;
+    const detections = rescaleDetections(found, preview, image);
+    lap('decode');
     const landmarks = await this.parts.landmarks.locate(image, detections);
     lap('landmarks');
     const primary: FaceGeometry = { landmarks68: landmarks[0]!, fivePoint: detections[0]!.fivePoint ?? fivePointFrom68(landmarks[0]!) };
     const embedding = await this.embed(image, primary);
     lap('embed');
 
-    // Report geometry in the coordinates of the upright original, even if decoding shrank it.
-    const up = (p: Point): Point => ({ x: p.x * image.scale, y: p.y * image.scale });
+    // Report geometry in the coordinates of the upright original, even if decoding shrank or cropped it.
+    const up = (p: Point): Point => ({ x: p.x * image.scale + image.offsetX, y: p.y * image.scale + image.offsetY });
     const faces: DetectedFace[] = detections.map((d, i) => ({
-      box: { x: d.box.x * image.scale, y: d.box.y * image.scale, width: d.box.width * image.scale, height: d.box.height * image.scale },
+      box: { ...up(d.box), width: d.box.width * image.scale, height: d.box.height * image.scale },
       score: d.score,
       landmarks: landmarks[i]!.map(up),
     }));

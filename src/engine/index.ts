@@ -106,6 +106,7 @@ export async function createInProcessEngine(input: Partial<EngineConfig> = {}): 
     recognizers,
     liveness,
     decodeLimits: { ...defaultDecodeLimits, maxSide: config.maxSide },
+    faceScaledDecode: config.faceScaledDecode,
     version,
     close: async () => {
       await Promise.all(sessions.map((s) => s.session.release()));

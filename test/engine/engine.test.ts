@@ -1,8 +1,11 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFaceEngine } from '../../src/engine/index.ts';
+import { readImageHeader } from '../../src/engine/decode.ts';
+import type { OnnxFaceEngine } from '../../src/engine/engine.ts';
+import { createFaceEngine, createInProcessEngine } from '../../src/engine/index.ts';
 import type { ClosableFaceEngine } from '../../src/engine/index.ts';
-import { EngineError } from '../../src/engine/types.ts';
+import { EngineError, type DetectedFace } from '../../src/engine/types.ts';
+import { previewRequest } from '../../src/engine/working-image.ts';
 import { hasSharedData, sharedImage } from '../support/shared-data.ts';
 
 let engine: ClosableFaceEngine;
@@ -80,5 +83,98 @@ describe.runIf(hasSharedData)('face engine on real photos', () => {
   it('handles an RGBA PNG and a partial face at the border', async () => {
     expect((await engine.analyze(sharedImage('edge/32bit.png'))).faces.length).toBeGreaterThanOrEqual(1);
     expect((await engine.analyze(sharedImage('edge/obama_partial_face.jpg'))).faces.length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe.runIf(hasSharedData)('face-scaled decoding of large photos', () => {
+  // `whole` decodes every image once, whole, as the engine did before the two-step path.
+  let scaled: OnnxFaceEngine;
+  let whole: OnnxFaceEngine;
+  // obama3 (1434×2333) enlarged to a 5-megapixel camera-sized baseline JPEG.
+  let camera: Buffer;
+  beforeAll(async () => {
+    [scaled, whole] = await Promise.all([createInProcessEngine({ workers: 0 }), createInProcessEngine({ workers: 0, faceScaledDecode: false })]);
+    camera = await sharp(sharedImage('faces/obama/obama3.jpg')).resize({ height: 3500 }).jpeg({ quality: 92 }).toBuffer();
+  });
+  afterAll(async () => {
+    await Promise.all([scaled?.close(), whole?.close()]);
+  });
+
+  const takesTwoSteps = async (bytes: Uint8Array) => previewRequest(await readImageHeader(bytes)) !== undefined;
+  /** Mean distance between two faces' 68 landmarks, as a share of the first face's box width. */
+  const landmarkDiff = (a: DetectedFace, b: DetectedFace) => a.landmarks.reduce((s, p, i) => s + Math.hypot(p.x - b.landmarks[i]!.x, p.y - b.landmarks[i]!.y), 0) / 68 / a.box.width;
+  /** Largest corner/size difference of two boxes, as a share of the first box's width. */
+  const boxDiff = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
+    Math.max(Math.abs(a.x - b.x), Math.abs(a.y - b.y), Math.abs(a.width - b.width), Math.abs(a.height - b.height)) / a.width;
+
+  it('finds the same face and embedding in a large camera JPEG', async () => {
+    expect(await takesTwoSteps(camera)).toBe(true);
+    const [a, b] = [await scaled.analyze(camera), await whole.analyze(camera)];
+    expect(a.image).toEqual(b.image);
+    expect(boxDiff(b.face.box, a.face.box)).toBeLessThan(0.03);
+    // Measured 0.9999: the working image keeps the face at the resolution the chip needs.
+    expect(scaled.similarity(a.embedding, b.embedding)).toBeGreaterThanOrEqual(0.999);
+    expect(landmarkDiff(b.face, a.face)).toBeLessThan(0.02);
+    expect(Math.abs(a.quality.faceSizePx - b.quality.faceSizePx)).toBeLessThan(0.03 * b.quality.faceSizePx);
+  });
+
+  it('leaves small and mid-size images untouched: the same single decode, the identical result', async () => {
+    for (const file of ['lfw/images/Aaron_Eckhart/Aaron_Eckhart_0001.jpg', 'faces/amy/amy1.png', 'faces/obama/obama1.jpg', 'faces/obama/obama3.jpg']) {
+      const bytes = sharedImage(file);
+      expect(await takesTwoSteps(bytes)).toBe(false);
+      const [a, b] = [await scaled.analyze(bytes), await whole.analyze(bytes)];
+      expect(Array.from(a.embedding)).toEqual(Array.from(b.embedding));
+      expect(a.faces).toEqual(b.faces);
+    }
+  });
+
+  it('finds every face of a large group photo, small ones included, in original coordinates', async () => {
+    // bbt4 enlarged 4× into a 2840-px baseline JPEG: six faces, each about 90 px wide in the preview.
+    const group = sharedImage('group/bbt4.jpg');
+    const meta = await sharp(group).metadata();
+    const bytes = await sharp(group).resize(meta.width! * 4).jpeg({ quality: 92 }).toBuffer();
+    expect(await takesTwoSteps(bytes)).toBe(true);
+    const [a, b] = [await scaled.analyze(bytes), await whole.analyze(bytes)];
+    expect(a.faces.length).toBe(b.faces.length);
+    expect(a.faces.length).toBeGreaterThanOrEqual(4);
+    a.faces.forEach((f, i) => {
+      expect(boxDiff(b.faces[i]!.box, f.box)).toBeLessThan(0.05);
+      expect(landmarkDiff(b.faces[i]!, f)).toBeLessThan(0.02);
+    });
+    expect(scaled.similarity(a.embedding, b.embedding)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('handles a large tilted photo and a large photo with EXIF orientation', async () => {
+    const tilted = await sharp(camera).rotate(25, { background: '#808080' }).jpeg({ quality: 92 }).toBuffer();
+    const oriented = await sharp(camera).rotate(-90).withMetadata({ orientation: 6 }).jpeg({ quality: 92 }).toBuffer();
+    for (const bytes of [tilted, oriented]) {
+      expect(await takesTwoSteps(bytes)).toBe(true);
+      const [a, b] = [await scaled.analyze(bytes, { withCrop: true, withLiveness: true }), await whole.analyze(bytes, { withCrop: true, withLiveness: true })];
+      expect(a.image).toEqual(b.image);
+      expect(boxDiff(b.face.box, a.face.box)).toBeLessThan(0.03);
+      expect(Math.abs(a.quality.roll - b.quality.roll)).toBeLessThan(1.5);
+      expect(scaled.similarity(a.embedding, b.embedding)).toBeGreaterThanOrEqual(0.99);
+      expect(Math.abs(a.liveness!.antispoof - b.liveness!.antispoof)).toBeLessThan(0.05);
+    }
+    // Stored on its side, shown upright by its EXIF orientation: the face is where it is in the original.
+    const [upright, turned] = [await whole.analyze(camera), await scaled.analyze(oriented)];
+    expect(turned.image).toEqual(upright.image);
+    expect(boxDiff(upright.face.box, turned.face.box)).toBeLessThan(0.03);
+  });
+
+  it('keeps the typed errors of the one-step path', async () => {
+    const blank = await sharp(sharedImage('edge/no-face-white.png')).resize(3000, 3000).jpeg().toBuffer();
+    expect(await takesTwoSteps(blank)).toBe(true);
+    const cases: Array<[string | Uint8Array, string]> = [
+      ['not base64 at all!', 'INVALID_BASE64'],
+      [Buffer.from('hello world, plainly text'), 'NOT_AN_IMAGE'],
+      [await sharp(camera).resize(400).gif().toBuffer(), 'UNSUPPORTED_FORMAT'],
+      [camera.subarray(0, Math.floor(camera.length * 0.9)), 'NOT_AN_IMAGE'],
+      [blank, 'NO_FACE'],
+    ];
+    for (const [input, code] of cases) {
+      await expect(scaled.analyze(input)).rejects.toMatchObject({ code });
+      await expect(whole.analyze(input)).rejects.toMatchObject({ code });
+    }
   });
 });
