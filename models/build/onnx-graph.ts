@@ -12,13 +12,14 @@ export type Dim = number | string;
 
 export interface TensorInit {
   dims: number[];
-  data: Float32Array | Int32Array | BigInt64Array | Uint8Array;
+  data: Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array;
 }
 
 function dataTypeOf(data: TensorInit['data']): DataTypeCode {
   if (data instanceof Float32Array) return DataType.FLOAT;
   if (data instanceof Int32Array) return DataType.INT32;
   if (data instanceof BigInt64Array) return DataType.INT64;
+  if (data instanceof Int8Array) return DataType.INT8;
   return DataType.UINT8;
 }
 

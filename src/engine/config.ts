@@ -29,6 +29,8 @@ export const RecognizerConfig = z.discriminatedUnion('family', [
     flip: z.boolean().default(true),
     /** Chip zooms averaged (test-time jitter); [1] turns it off. */
     jitterScales: z.array(z.number().min(0.8).max(1.2)).min(1).default([0.93, 1, 1.07]),
+    /** int8: the statically quantised net (about 2× faster on CPU); float32: the net as converted. */
+    precision: z.enum(['int8', 'float32']).default('int8'),
   }),
   z.object({ family: z.literal('faceres'), weight, flip: z.boolean().default(true), zoomOut: z.number().min(0.8).max(2).default(1.2) }),
   z.object({
@@ -54,7 +56,7 @@ export const EngineConfig = z.object({
   /** Large JPEGs: detect on a preview, then decode only the faces' surroundings at the size the primary face needs. */
   faceScaledDecode: z.boolean().default(true),
   detector: DetectorConfig.default({ family: 'blazeface' }),
-  recognizers: z.array(RecognizerConfig).min(1).default([{ family: 'faceapi', weight: 1, flip: true, jitterScales: [0.93, 1, 1.07] }]),
+  recognizers: z.array(RecognizerConfig).min(1).default([{ family: 'faceapi', weight: 1, flip: true, jitterScales: [0.93, 1, 1.07], precision: 'int8' }]),
   /** Score calibration file for this combination (see `facematch calibrate`). */
   calibration: z.string().optional(),
   liveness: z.boolean().default(true),

@@ -79,7 +79,7 @@ export async function createInProcessEngine(input: Partial<EngineConfig> = {}): 
 
   const recognizers: WeightedRecognizer[] = [];
   for (const r of config.recognizers) {
-    if (r.family === 'faceapi') recognizers.push({ recognizer: new FaceApiRecognizer(await open('face_recognition'), { flip: r.flip, jitter: r.jitterScales.map((scale) => ({ scale, degrees: 0 })) }), weight: r.weight });
+    if (r.family === 'faceapi') recognizers.push({ recognizer: new FaceApiRecognizer(await open(r.precision === 'int8' ? 'face_recognition_int8' : 'face_recognition'), { flip: r.flip, jitter: r.jitterScales.map((scale) => ({ scale, degrees: 0 })) }), weight: r.weight });
     else if (r.family === 'faceres') recognizers.push({ recognizer: new FaceResRecognizer(await open('faceres'), { flip: r.flip, zoomOut: r.zoomOut }), weight: r.weight });
     else {
       const s = await openExternal(r.path, 'recognizer');

@@ -1,0 +1,40 @@
+/**
+ * int8 variants of float models: the float graph as built, its per-channel scale layers folded
+ * into the convolutions, then quantised (QDQ) with the activation ranges committed in
+ * models/quantisation/. Built at install like every other model; no photos needed.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { ModelSpec } from './spec.ts';
+import { faceApiSpecs } from './faceapi/specs.ts';
+import { readRanges, quantisationDir } from './calibrate-int8.ts';
+import { decodeModel, encodeModel, foldConvChannelAffine, quantiseQdq } from './quantise.ts';
+
+function int8Spec(floatName: string): ModelSpec {
+  return {
+    name: `${floatName}_int8`,
+    async build() {
+      const float = faceApiSpecs.find((s) => s.name === floatName)!;
+      const built = await float.build();
+      const ranges = readRanges(floatName);
+      const sha = createHash('sha256').update(built.bytes).digest('hex');
+      // Ranges belong to one exact float graph: a changed builder must be recalibrated.
+      if (sha !== ranges.floatSha256) throw new Error(`models/quantisation/${floatName}.json was measured on another build of ${floatName}: run \`facematch models --calibrate-int8 <photos>\``);
+      const bytes = encodeModel(quantiseQdq(foldConvChannelAffine(decodeModel(built.bytes)), ranges.ranges));
+      return {
+        bytes,
+        entry: {
+          ...built.entry,
+          name: `${floatName}_int8`,
+          source: { ...built.entry.source, path: [...built.entry.source.path, `(this repository) models/${path.basename(quantisationDir)}/${floatName}.json`] },
+          notes:
+            `${built.entry.notes} int8: conv weights per output channel (symmetric int8), biases int32, activations uint8 ` +
+            `with ranges measured on ${ranges.crops} aligned crops of ${ranges.images} development photos (${ranges.method}); ` +
+            'onnxruntime fuses the QDQ pairs into QLinearConv/QLinearAdd.',
+        },
+      };
+    },
+  };
+}
+
+export const quantisedSpecs: ModelSpec[] = [int8Spec('face_recognition')];
