@@ -9,7 +9,7 @@ import { assessQuality } from './quality.ts';
 import { EngineError, type AnalyzeOptions, type DetectedFace, type FaceAnalysis, type FaceEngine, type ImageInput, type LivenessSignals, type Point } from './types.ts';
 import { arcfaceCrop } from './families/arcface.ts';
 import { cosine } from './similarity.ts';
-import { decodeWorking, previewRequest, rescaleDetections } from './working-image.ts';
+import { decodeWorking, previewRequest, rescaleDetections, shrinkToWorking } from './working-image.ts';
 
 export interface LivenessModel {
   assess(image: RgbImage, face: FaceGeometry & { box: DetectedFace['box'] }): Promise<LivenessSignals>;
@@ -88,7 +88,8 @@ export class OnnxFaceEngine implements FaceEngine {
     if (found.length === 0) throw new EngineError('NO_FACE', 'No face was found in the image.');
     orderByPrimary(found, preview.width, preview.height);
     // Everything after detection runs on the working image, sized for the primary face.
-    const image = request ? await decodeWorking(header, limits, preview, found) : preview;
+    const scaled = this.parts.faceScaledDecode !== false;
+    const image = request ? await decodeWorking(header, limits, preview, found) : scaled ? await shrinkToWorking(preview, found) : preview;
     const detections = rescaleDetections(found, preview, image);
     lap('decode');
     const landmarks = await this.parts.landmarks.locate(image, detections);

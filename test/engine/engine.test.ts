@@ -118,14 +118,27 @@ describe.runIf(hasSharedData)('face-scaled decoding of large photos', () => {
     expect(Math.abs(a.quality.faceSizePx - b.quality.faceSizePx)).toBeLessThan(0.03 * b.quality.faceSizePx);
   });
 
-  it('leaves small and mid-size images untouched: the same single decode, the identical result', async () => {
-    for (const file of ['lfw/images/Aaron_Eckhart/Aaron_Eckhart_0001.jpg', 'faces/amy/amy1.png', 'faces/obama/obama1.jpg', 'faces/obama/obama3.jpg']) {
+  it('leaves small and mid-size images with faces below the resampling size untouched: the identical result', async () => {
+    for (const file of ['lfw/images/Aaron_Eckhart/Aaron_Eckhart_0001.jpg', 'faces/amy/amy1.png', 'faces/kit_harington/kit1.jpg', 'faces/obama/obama3.jpg']) {
       const bytes = sharedImage(file);
       expect(await takesTwoSteps(bytes)).toBe(false);
       const [a, b] = [await scaled.analyze(bytes), await whole.analyze(bytes)];
       expect(Array.from(a.embedding)).toEqual(Array.from(b.embedding));
       expect(a.faces).toEqual(b.faces);
     }
+  });
+
+  it('resamples the surroundings of a large face once, keeping the face, landmarks and embedding', async () => {
+    // biden2 (1200×1200, a 480-px face): decoded once, then the face region shrunk to the working size.
+    const bytes = sharedImage('faces/biden/biden2.jpg');
+    expect(await takesTwoSteps(bytes)).toBe(false);
+    const [a, b] = [await scaled.analyze(bytes), await whole.analyze(bytes)];
+    expect(a.image).toEqual(b.image);
+    expect(boxDiff(b.face.box, a.face.box)).toBeLessThan(0.03);
+    expect(landmarkDiff(b.face, a.face)).toBeLessThan(0.02);
+    expect(scaled.similarity(a.embedding, b.embedding)).toBeGreaterThanOrEqual(0.999); // measured 0.99995
+    expect(Math.abs(a.quality.faceSizePx - b.quality.faceSizePx)).toBeLessThan(0.03 * b.quality.faceSizePx);
+    expect(a.quality.roll).toBeCloseTo(b.quality.roll, 0);
   });
 
   it('finds every face of a large group photo, small ones included, in original coordinates', async () => {
