@@ -7,14 +7,15 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ModelSpec } from './spec.ts';
 import { faceApiSpecs } from './faceapi/specs.ts';
-import { readRanges, quantisationDir } from './calibrate-int8.ts';
+import { tfjsGraphSpecs } from './tfjs-graph/specs.ts';
+import { INT8_MODELS, readRanges, quantisationDir } from './calibrate-int8.ts';
 import { decodeModel, encodeModel, foldConvChannelAffine, quantiseQdq } from './quantise.ts';
 
 function int8Spec(floatName: string): ModelSpec {
   return {
     name: `${floatName}_int8`,
     async build() {
-      const float = faceApiSpecs.find((s) => s.name === floatName)!;
+      const float = [...faceApiSpecs, ...tfjsGraphSpecs].find((s) => s.name === floatName)!;
       const built = await float.build();
       const ranges = readRanges(floatName);
       const sha = createHash('sha256').update(built.bytes).digest('hex');
@@ -29,7 +30,7 @@ function int8Spec(floatName: string): ModelSpec {
           source: { ...built.entry.source, path: [...built.entry.source.path, `(this repository) models/${path.basename(quantisationDir)}/${floatName}.json`] },
           notes:
             `${built.entry.notes} int8: conv weights per output channel (symmetric int8), biases int32, activations uint8 ` +
-            `with ranges measured on ${ranges.crops} aligned crops of ${ranges.images} development photos (${ranges.method}); ` +
+            `with ranges measured on the ${ranges.inputs} inputs the engine gave it for ${ranges.images} development photos (${ranges.method}); ` +
             'onnxruntime fuses the QDQ pairs into QLinearConv/QLinearAdd.',
         },
       };
@@ -37,4 +38,4 @@ function int8Spec(floatName: string): ModelSpec {
   };
 }
 
-export const quantisedSpecs: ModelSpec[] = [int8Spec('face_recognition')];
+export const quantisedSpecs: ModelSpec[] = INT8_MODELS.map(int8Spec);

@@ -1,7 +1,7 @@
 /**
  * `facematch models [--if-missing]`: (re)build the ONNX models and their manifest.
- * `facematch models --calibrate-int8 <images dir>`: re-measure the activation ranges of the int8
- * recognition model on the face photos in that folder (a development step; the ranges are
+ * `facematch models --calibrate-int8 <images dir> [--calibrate-int8 <dir> …]`: re-measure the activation ranges of the int8
+ * models on the face photos in that folder (a development step; the ranges are
  * committed), then rebuild.
  */
 import { parseArgs } from 'node:util';
@@ -9,12 +9,12 @@ import { buildModels } from '../../models/build/index.ts';
 import { listImages } from '../../bench/engine-bench.ts';
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { 'if-missing': { type: 'boolean' }, 'calibrate-int8': { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { 'if-missing': { type: 'boolean' }, 'calibrate-int8': { type: 'string', multiple: true } } });
   if (values['calibrate-int8']) {
-    const { calibrateFaceRecognitionInt8 } = await import('../../models/build/calibrate-int8.ts');
-    const files = listImages(values['calibrate-int8']);
-    if (files.length === 0) throw new Error(`no JPEG/PNG/WebP images under ${values['calibrate-int8']}`);
-    await calibrateFaceRecognitionInt8(files);
+    const { calibrateInt8 } = await import('../../models/build/calibrate-int8.ts');
+    const files = values['calibrate-int8'].flatMap((dir) => listImages(dir));
+    if (files.length === 0) throw new Error(`no JPEG/PNG/WebP images under ${values['calibrate-int8'].join(', ')}`);
+    await calibrateInt8(files);
   }
   await buildModels({ ifMissing: values['if-missing'] === true && !values['calibrate-int8'] });
   return 0;

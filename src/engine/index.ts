@@ -58,7 +58,9 @@ export async function createInProcessEngine(input: Partial<EngineConfig> = {}): 
   const manifest = readModelManifest();
   const sessions: ModelSession[] = [];
   const open = async (name: string) => {
-    const s = await openSession(name, { intraOpThreads: config.threads }, manifest);
+    // The int8 variant of a built-in model, when there is one and the configuration asks for it.
+    const variant = config.precision === 'int8' && manifest.some((m) => m.name === `${name}_int8`) ? `${name}_int8` : name;
+    const s = await openSession(variant, { intraOpThreads: config.threads }, manifest);
     sessions.push(s);
     return s;
   };
@@ -79,7 +81,7 @@ export async function createInProcessEngine(input: Partial<EngineConfig> = {}): 
 
   const recognizers: WeightedRecognizer[] = [];
   for (const r of config.recognizers) {
-    if (r.family === 'faceapi') recognizers.push({ recognizer: new FaceApiRecognizer(await open(r.precision === 'int8' ? 'face_recognition_int8' : 'face_recognition'), { flip: r.flip, jitter: r.jitterScales.map((scale) => ({ scale, degrees: 0 })) }), weight: r.weight });
+    if (r.family === 'faceapi') recognizers.push({ recognizer: new FaceApiRecognizer(await open('face_recognition'), { flip: r.flip, jitter: r.jitterScales.map((scale) => ({ scale, degrees: 0 })) }), weight: r.weight });
     else if (r.family === 'faceres') recognizers.push({ recognizer: new FaceResRecognizer(await open('faceres'), { flip: r.flip, zoomOut: r.zoomOut }), weight: r.weight });
     else {
       const s = await openExternal(r.path, 'recognizer');

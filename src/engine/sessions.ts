@@ -35,6 +35,13 @@ export async function openSession(name: string, options: SessionOptions = {}, ma
   return openSessionFromFile(file, entry, options);
 }
 
+/** Sees every model input before it runs; set only while measuring int8 calibration ranges. */
+export type InputObserver = (model: string, input: Float32Array, dims: number[]) => void;
+let observer: InputObserver | undefined;
+export function observeModelInputs(next: InputObserver | undefined): void {
+  observer = next;
+}
+
 export async function openSessionFromFile(file: string, entry: ModelManifestEntry, options: SessionOptions = {}): Promise<ModelSession> {
   const session = await ort.InferenceSession.create(file, {
     intraOpNumThreads: options.intraOpThreads ?? 1,
@@ -48,6 +55,7 @@ export async function openSessionFromFile(file: string, entry: ModelManifestEntr
     session,
     inputName,
     async run(input, dims) {
+      observer?.(entry.name, input, dims);
       const feeds = { [inputName]: new ort.Tensor('float32', input, dims) };
       return (await session.run(feeds)) as Record<string, ort.Tensor>;
     },
