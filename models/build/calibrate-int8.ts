@@ -8,35 +8,11 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { modelsDir, repoRoot } from '../../src/config/paths.ts';
+import { modelsDir } from '../../src/config/paths.ts';
 import { createInProcessEngine } from '../../src/engine/index.ts';
 import { observeModelInputs, readModelManifest } from '../../src/engine/sessions.ts';
 import { decodeModel, encodeModel, foldConvChannelAffine, quantisableActivations, withExtraOutputs, type ActivationRanges } from './quantise.ts';
-
-export const quantisationDir = path.join(repoRoot, 'models', 'quantisation');
-
-/**
- * The float models that have an int8 variant. Only the recognition net gains: measured with
- * onnxruntime on this project's 2-core x86 machine, the ResNet runs 2.1× faster in int8, while
- * BlazeFace (mostly depthwise convolutions) got slower (3.8 → 5.0 ms) and the landmark net gained
- * 0.3 ms per run, not worth moving the alignment.
- */
-export const INT8_MODELS = ['face_recognition'] as const;
-
-export interface RangesFile {
-  model: string;
-  /** sha256 of the float model the ranges were measured on. */
-  floatSha256: string;
-  images: number;
-  /** Model inputs (crops, letterboxed frames) the ranges were measured on. */
-  inputs: number;
-  method: string;
-  ranges: ActivationRanges;
-}
-
-export function readRanges(model: string): RangesFile {
-  return JSON.parse(readFileSync(path.join(quantisationDir, `${model}.json`), 'utf8')) as RangesFile;
-}
+import { INT8_MODELS, quantisationDir, type RangesFile } from './quantisation-ranges.ts';
 
 interface Recorded {
   data: Float32Array;

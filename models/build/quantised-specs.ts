@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ModelSpec } from './spec.ts';
 import { faceApiSpecs } from './faceapi/specs.ts';
 import { tfjsGraphSpecs } from './tfjs-graph/specs.ts';
-import { INT8_MODELS, readRanges, quantisationDir } from './calibrate-int8.ts';
+import { INT8_MODELS, readRanges, quantisationDir } from './quantisation-ranges.ts';
 import { decodeModel, encodeModel, foldConvChannelAffine, quantiseQdq } from './quantise.ts';
 
 function int8Spec(floatName: string): ModelSpec {

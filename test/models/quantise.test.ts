@@ -9,7 +9,7 @@ import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { modelsDir } from '../../src/config/paths.ts';
 import { decodeModel, encodeModel, foldConvChannelAffine, quantiseQdq, quantisableActivations, uint8Params } from '../../models/build/quantise.ts';
-import { readRanges } from '../../models/build/calibrate-int8.ts';
+import { readRanges } from '../../models/build/quantisation-ranges.ts';
 import { createInProcessEngine } from '../../src/engine/index.ts';
 import { FaceApiRecognizer } from '../../src/engine/families/faceapi-recognizer.ts';
 import { decodeImage } from '../../src/engine/decode.ts';
