@@ -21,7 +21,7 @@ interface Recorded {
 
 /** Runs the float engine over the photos and keeps every input of the given models. */
 async function recordInputs(imageFiles: string[], models: readonly string[]): Promise<{ inputs: Map<string, Recorded[]>; images: number }> {
-  const engine = await createInProcessEngine({ workers: 0, liveness: false, precision: 'float32', faceScaledDecode: true });
+  const engine = await createInProcessEngine({ workers: 0, liveness: false, precision: 'float32' });
   const inputs = new Map<string, Recorded[]>(models.map((m) => [m, []]));
   observeModelInputs((model, data, dims) => inputs.get(model)?.push({ data: data.slice(), dims: [...dims] }));
   let images = 0;

@@ -144,7 +144,9 @@ export function quantiseQdq(model: Model, ranges: ActivationRanges): Model {
   const missing = targets.filter((t) => !ranges[t]);
   if (missing.length) throw new Error(`no calibration range for ${missing.length} tensors (e.g. ${missing[0]}): recalibrate`);
   const newNodes: NodeProto[] = [];
-  const dq = new Map<string, { name: string; scale: number }>();
+  /** Float tensor → its dequantised replacement; and the activation scale of each replacement. */
+  const dq = new Map<string, string>();
+  const scaleOf = new Map<string, number>();
   const node = (opType: string, input: string[], output: string[], attribute: unknown[] = []): NodeProto => ({ opType, name: `q/${output[0]}`, input, output, attribute });
 
   for (const t of targets) {
@@ -152,13 +154,14 @@ export function quantiseQdq(model: Model, ranges: ActivationRanges): Model {
     const s = `${t}/q_scale`, z = `${t}/q_zero`;
     g.initializer.push(tensor(s, [], Float32Array.of(scale)), tensor(z, [], Uint8Array.of(zeroPoint)));
     newNodes.push(node('QuantizeLinear', [t, s, z], [`${t}/q`]), node('DequantizeLinear', [`${t}/q`, s, z], [`${t}/dq`]));
-    dq.set(t, { name: `${t}/dq`, scale });
+    dq.set(t, `${t}/dq`);
+    scaleOf.set(`${t}/dq`, scale);
   }
   // Every consumer reads the dequantised tensor, so each op sits between DQ and Q nodes.
-  for (const n of g.node) n.input = n.input.map((i) => dq.get(i)?.name ?? i);
+  for (const n of g.node) n.input = n.input.map((i) => dq.get(i) ?? i);
 
   for (const conv of g.node.filter((n) => n.opType === 'Conv')) {
-    const x = [...dq.values()].find((d) => d.name === conv.input[0]);
+    const xScale = scaleOf.get(conv.input[0]!);
     const w = inits.get(conv.input[1]!)!;
     const dims = dimsOf(w);
     const outC = dims[0]!;
@@ -176,9 +179,9 @@ export function quantiseQdq(model: Model, ranges: ActivationRanges): Model {
     g.initializer.push(tensor(`${base}/int8`, dims, q), tensor(`${base}/w_scale`, [outC], wScale), tensor(`${base}/w_zero`, [outC], new Int8Array(outC)));
     newNodes.push(node('DequantizeLinear', [`${base}/int8`, `${base}/w_scale`, `${base}/w_zero`], [`${base}/dq`], [{ name: 'axis', type: 2, i: 0 }]));
     const inputs = [conv.input[0]!, `${base}/dq`];
-    if (conv.input[2] && x) {
+    if (conv.input[2] && xScale !== undefined) {
       const b = floatData(inits.get(conv.input[2])!);
-      const bScale = wScale.map((s) => s * x.scale);
+      const bScale = wScale.map((s) => s * xScale);
       const bq = Int32Array.from(b, (v, c) => Math.round(v / bScale[c]!));
       g.initializer.push(tensor(`${base}/b_int32`, [outC], bq), tensor(`${base}/b_scale`, [outC], bScale), tensor(`${base}/b_zero`, [outC], new Int32Array(outC)));
       newNodes.push(node('DequantizeLinear', [`${base}/b_int32`, `${base}/b_scale`, `${base}/b_zero`], [`${base}/b_dq`], [{ name: 'axis', type: 2, i: 0 }]));

@@ -54,7 +54,7 @@ export async function decodeWorking(header: ImageHeader, limits: DecodeLimits, p
   const shrink = Math.max(1, faceWidth / WORKING_FACE_PX, limits.maxSide ? longer / limits.maxSide : 1);
   if (shrink >= preview.scale) return preview;
   // sharp applies EXIF orientation before a crop and then cannot shrink on load: keep those whole.
-  const region = header.orientation === 1 ? facesRegion(detections.map((d) => toOriginal(d.box, preview)), header) : undefined;
+  const region = header.orientation === 1 ? facesRegion(detections.map((d) => toOriginal(d.box, preview)), header.originalWidth, header.originalHeight) : undefined;
   return decodePixels(header, limits, { shrink, region });
 }
 
@@ -63,12 +63,12 @@ function toOriginal(box: Box, image: DecodedImage): Box {
 }
 
 /** Bounding box of all faces with REGION_MARGIN around each, clamped to the image. */
-function facesRegion(boxes: Box[], header: ImageHeader): Box {
+function facesRegion(boxes: Box[], width: number, height: number): Box {
   const m = (b: Box) => REGION_MARGIN * Math.max(b.width, b.height);
   const x0 = Math.max(0, Math.min(...boxes.map((b) => b.x - m(b))));
   const y0 = Math.max(0, Math.min(...boxes.map((b) => b.y - m(b))));
-  const x1 = Math.min(header.originalWidth, Math.max(...boxes.map((b) => b.x + b.width + m(b))));
-  const y1 = Math.min(header.originalHeight, Math.max(...boxes.map((b) => b.y + b.height + m(b))));
+  const x1 = Math.min(width, Math.max(...boxes.map((b) => b.x + b.width + m(b))));
+  const y1 = Math.min(height, Math.max(...boxes.map((b) => b.y + b.height + m(b))));
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
@@ -98,7 +98,7 @@ export async function shrinkToWorking(image: DecodedImage, detections: Detection
   const faceWidth = detections[0]!.box.width;
   if (faceWidth < RESAMPLE_ABOVE * WORKING_FACE_PX) return image;
   const k = WORKING_FACE_PX / faceWidth;
-  const region = facesRegion(detections.map((d) => d.box), { originalWidth: image.width, originalHeight: image.height } as ImageHeader);
+  const region = facesRegion(detections.map((d) => d.box), image.width, image.height);
   const left = Math.floor(region.x), top = Math.floor(region.y);
   const width = Math.min(image.width - left, Math.ceil(region.x + region.width) - left);
   const height = Math.min(image.height - top, Math.ceil(region.y + region.height) - top);
