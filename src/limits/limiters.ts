@@ -34,12 +34,12 @@ export function memoryLimiterBackend(): LimiterBackend {
 
 /**
  * Counters in Redis, shared fleet-wide. `client` is an ioredis or node-redis client (the library
- * detects which). When Redis is not connected the check fails at once (the caller answers a
- * retryable 503) instead of queueing behind a dead connection.
+ * detects which). Give it no offline queue (ioredis `enableOfflineQueue: false`) so that, with Redis
+ * down, a check fails at once (the caller answers a retryable 503) instead of waiting for a reconnect.
  */
 export function redisLimiterBackend(client: unknown): LimiterBackend {
   return cached(
-    (name, b) => new RateLimiterRedis({ storeClient: client, rejectIfRedisNotReady: true, keyPrefix: `fm:${name}:${b.windowSeconds}`, points: b.points, duration: b.windowSeconds }),
+    (name, b) => new RateLimiterRedis({ storeClient: client, keyPrefix: `fm:${name}:${b.windowSeconds}`, points: b.points, duration: b.windowSeconds }),
     'redis',
   );
 }
