@@ -29,11 +29,15 @@ export function createShutdown(deps: ShutdownDeps): (signal: string) => Promise<
     logger.info('shutting down', { signal, in_flight: admission?.stats.active ?? 0, deadline_ms: deps.deadlineMs });
     admission?.drain();
     const closed = new Promise<void>((resolve) => deps.server.close(() => resolve()));
+    // Keep-alive connections fall idle once their request is answered: close them as they do, so the
+    // listener does not wait for the clients' keep-alive timeouts.
     deps.server.closeIdleConnections?.();
+    const sweeper = setInterval(() => deps.server.closeIdleConnections?.(), 50);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), deps.deadlineMs)));
     const finished = await Promise.race([Promise.all([admission?.idle(), closed]).then(() => 'done' as const), timedOut]);
     clearTimeout(timer);
+    clearInterval(sweeper);
     if (finished === 'timeout') logger.warn('shutdown deadline reached with requests in flight', { in_flight: admission?.stats.active ?? 0 });
     let code = finished === 'timeout' ? 1 : 0;
     for (const c of deps.closers) {

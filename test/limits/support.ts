@@ -23,12 +23,8 @@ export function gatedEngine(engine: FaceEngine): FaceEngine & { open(): void; st
       return engine.analyze(image, options);
     },
   });
-  return Object.assign(gated, {
-    open: () => release(),
-    get started() {
-      return state.started;
-    },
-  });
+  Object.defineProperty(gated, 'started', { get: () => state.started });
+  return Object.assign(gated, { open: () => release() }) as FaceEngine & { open(): void; readonly started: number };
 }
 
 /** The test accounts, with a per-organisation budget for globex. */
