@@ -69,7 +69,7 @@ describe('graceful shutdown', () => {
     expect(await s.stop('SIGTERM')).toBe(1);
     expect(s.events).toEqual(['ledger closed']);
     s.engine.open();
-    s.server.closeAllConnections?.();
+    (s.server as import('node:http').Server).closeAllConnections();
     await inFlight;
   });
 });
