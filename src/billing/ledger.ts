@@ -7,7 +7,8 @@
 import { mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { repoRoot } from '../config/paths.ts';
+import { envVar } from '../config/env.ts';
+import { fromRepoRoot } from '../config/paths.ts';
 
 export interface UsageRecord {
   v: 1;
@@ -53,7 +54,7 @@ export function isChargeable(result: string): boolean {
 }
 
 export function defaultLedgerPath(): string {
-  return path.resolve(repoRoot, process.env.FACEMATCH_LEDGER ?? 'var/usage.jsonl');
+  return fromRepoRoot(envVar('FACEMATCH_LEDGER'));
 }
 
 const emptyCounts = (): UsageCounts => ({ requests: 0, confirmed: 0, mismatch: 0, errors: 0, charged: 0 });
