@@ -6,8 +6,8 @@
  * Implementations: the embedded default, a JSON-lines file (file-ledger.ts, one process per file);
  * PostgreSQL for a fleet (postgres-ledger.ts, DATABASE_URL); memory for tests.
  */
-import path from 'node:path';
-import { repoRoot } from '../config/paths.ts';
+import { envVar } from '../config/env.ts';
+import { fromRepoRoot } from '../config/paths.ts';
 import { Aggregates } from './aggregates.ts';
 
 export interface UsageRecord {
@@ -70,8 +70,8 @@ export function toUsageRecord(entry: UsageEntry): UsageRecord {
   };
 }
 
-export function defaultLedgerPath(file: string = process.env.FACEMATCH_LEDGER ?? 'var/usage.jsonl'): string {
-  return path.resolve(repoRoot, file);
+export function defaultLedgerPath(): string {
+  return fromRepoRoot(envVar('FACEMATCH_LEDGER'));
 }
 
 /** A ledger that keeps records in memory only (nothing survives a restart). */

@@ -3,6 +3,7 @@
  * defaults point at the mock hosts that `createRegistryMocks` serves, with the mocks' credentials.
  */
 import { z } from 'zod';
+import { DEFAULT_BREAKER_OPTIONS } from './resilience.ts';
 
 /** Hosts under the reserved `.test` TLD: they never resolve, so an unmocked call fails fast. */
 export const MOCK_BASE_URLS = {
@@ -53,9 +54,9 @@ export const registryConfigSchema = z.object({
     .prefault({}),
   breaker: z
     .object({
-      failureThreshold: z.number().int().min(1).default(8),
-      resetTimeoutMs: ms.default(30_000),
-      halfOpenMaxCalls: z.number().int().min(1).default(1),
+      failureThreshold: z.number().int().min(1).default(DEFAULT_BREAKER_OPTIONS.failureThreshold),
+      resetTimeoutMs: ms.default(DEFAULT_BREAKER_OPTIONS.resetTimeoutMs),
+      halfOpenMaxCalls: z.number().int().min(1).default(DEFAULT_BREAKER_OPTIONS.halfOpenMaxCalls),
     })
     .prefault({}),
   maxResponseBytes: z.number().int().positive().default(8 * 1024 * 1024),

@@ -93,8 +93,9 @@ export interface CircuitBreakerOptions {
   halfOpenMaxCalls: number;
 }
 
+/** The one set of breaker defaults (the registry configuration's defaults come from here). */
 export const DEFAULT_BREAKER_OPTIONS: CircuitBreakerOptions = {
-  failureThreshold: 5,
+  failureThreshold: 8,
   resetTimeoutMs: 30_000,
   halfOpenMaxCalls: 1,
 };
