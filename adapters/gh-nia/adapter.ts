@@ -3,17 +3,7 @@
  * envelope; a failed verification is HTTP 404 with code "05". The lookup path and the portrait field
  * are inferred (see README.md).
  */
-import {
-  adapterKit,
-  compact,
-  isRecord,
-  joinName,
-  normaliseGender,
-  scrub,
-  str,
-  toIsoDate,
-  type AdapterDeps,
-} from '../../src/registry/adapter-kit.ts';
+import { adapterKit, compact, isRecord, joinName, normaliseGender, scrub, str, toIsoDate, type AdapterDeps } from '../../src/registry/adapter-kit.ts';
 import { maskIdNumber } from '../../src/registry/mask.ts';
 import { SingleIdTypeAdapter } from '../../src/registry/single-type-adapter.ts';
 import { type LookupContext, type LookupResult } from '../../src/registry/types.ts';

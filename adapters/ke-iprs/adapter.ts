@@ -3,17 +3,7 @@
  * ErrorOcurred=true, nil elements as i:nil="true", Photo as a WCF base64 byte[].
  */
 import { XMLParser } from 'fast-xml-parser';
-import {
-  adapterKit,
-  compact,
-  isRecord,
-  joinName,
-  normaliseGender,
-  scrub,
-  str,
-  toIsoDate,
-  type AdapterDeps,
-} from '../../src/registry/adapter-kit.ts';
+import { adapterKit, compact, isRecord, joinName, normaliseGender, scrub, str, toIsoDate, type AdapterDeps } from '../../src/registry/adapter-kit.ts';
 import { maskIdNumber } from '../../src/registry/mask.ts';
 import { SingleIdTypeAdapter } from '../../src/registry/single-type-adapter.ts';
 import { RegistryError, type LookupContext, type LookupResult } from '../../src/registry/types.ts';

@@ -2,16 +2,7 @@
  * BVN (Nigeria) against NIBSS BVNR: `Reset` issues session keys in response headers, then each call
  * carries signed headers and an AES-128-CBC hex body; business result in `ResponseCode`.
  */
-import {
-  adapterKit,
-  compact,
-  isRecord,
-  joinName,
-  normaliseGender,
-  str,
-  toIsoDate,
-  type AdapterDeps,
-} from '../../src/registry/adapter-kit.ts';
+import { adapterKit, compact, isRecord, joinName, normaliseGender, str, toIsoDate, type AdapterDeps } from '../../src/registry/adapter-kit.ts';
 import { maskIdNumber } from '../../src/registry/mask.ts';
 import { SingleIdTypeAdapter } from '../../src/registry/single-type-adapter.ts';
 import { RegistryError, type LookupContext, type LookupResult } from '../../src/registry/types.ts';

@@ -2,17 +2,7 @@
  * NIN (Nigeria) through a Dojah-style aggregator: REST GET, `AppId` + `Authorization` (secret key)
  * headers, identity under `entity`, photo as bare base64 JPEG.
  */
-import {
-  adapterKit,
-  compact,
-  isRecord,
-  joinName,
-  normaliseGender,
-  scrub,
-  str,
-  toIsoDate,
-  type AdapterDeps,
-} from '../../src/registry/adapter-kit.ts';
+import { adapterKit, compact, isRecord, joinName, normaliseGender, scrub, str, toIsoDate, type AdapterDeps } from '../../src/registry/adapter-kit.ts';
 import { maskIdNumber } from '../../src/registry/mask.ts';
 import { SingleIdTypeAdapter } from '../../src/registry/single-type-adapter.ts';
 import { type LookupContext, type LookupResult } from '../../src/registry/types.ts';

@@ -2,15 +2,7 @@
  * RENIEC through PIDE (Peru): REST JSON, credentials in the body, business result codes inside
  * HTTP 200. See README.md for the interface and the evidence behind it.
  */
-import {
-  adapterKit,
-  compact,
-  isRecord,
-  joinName,
-  scrub,
-  str,
-  type AdapterDeps,
-} from '../../src/registry/adapter-kit.ts';
+import { adapterKit, compact, isRecord, joinName, scrub, str, type AdapterDeps } from '../../src/registry/adapter-kit.ts';
 import { maskIdNumber } from '../../src/registry/mask.ts';
 import { SingleIdTypeAdapter } from '../../src/registry/single-type-adapter.ts';
 import { type LookupContext, type LookupResult } from '../../src/registry/types.ts';

@@ -3,17 +3,7 @@
  * (token cached, one refresh on 401), `consent: true` required, the portrait returned as a signed,
  * expiring URL that is fetched at once over the same pooled client.
  */
-import {
-  adapterKit,
-  compact,
-  isRecord,
-  joinName,
-  normaliseGender,
-  scrub,
-  str,
-  toIsoDate,
-  type AdapterDeps,
-} from '../../src/registry/adapter-kit.ts';
+import { adapterKit, compact, isRecord, joinName, normaliseGender, scrub, str, toIsoDate, type AdapterDeps } from '../../src/registry/adapter-kit.ts';
 import { maskIdNumber } from '../../src/registry/mask.ts';
 import { DEFAULT_MAX_PHOTO_BYTES } from '../../src/registry/photo.ts';
 import { SingleIdTypeAdapter } from '../../src/registry/single-type-adapter.ts';

@@ -36,12 +36,13 @@ export interface LookupResult {
 export type RegistryFailureKind =
   | 'INVALID_ID' // rejected by format / check digit (before or by the registry)
   | 'NOT_FOUND' // no record for this number
-  | 'PHOTO_MISSING' // record found but no usable reference photo
+  | 'PHOTO_MISSING' // record found but it holds no reference photo
+  | 'PHOTO_UNUSABLE' // record found, but its photo is not a decodable image (a fault of that record, not of the registry)
   | 'RESTRICTED' // record blocked, deceased, minor, etc.
   | 'UNAUTHORISED' // our credentials were refused
   | 'RATE_LIMITED' // quota or 429
   | 'UNAVAILABLE' // timeout, connection error, 5xx (retryable)
-  | 'MALFORMED'; // reply we could not parse, bad signature, photo not an image
+  | 'MALFORMED'; // reply we could not parse, bad signature
 
 export class RegistryError extends Error {
   constructor(
@@ -64,6 +65,11 @@ export interface LookupContext {
   /** Propagated to logs and, where a registry accepts one, to its request. */
   requestId: string;
   signal?: AbortSignal;
+  /**
+   * Who asked (the API key id; never the secret). The circuit breaker counts distinct callers, so
+   * one caller alone cannot open a registry's circuit for everyone.
+   */
+  callerId?: string;
 }
 
 /**

@@ -53,6 +53,8 @@ export interface FaceComparisonInput {
   threshold?: number;
   requestId: string;
   signal?: AbortSignal;
+  /** The caller's API key id, for the registry's per-caller circuit-breaker accounting. */
+  callerId?: string;
 }
 
 export interface FaceComparisonOutcome {
@@ -135,7 +137,7 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
     let t = performance.now();
     let found: LookupResult;
     try {
-      found = await registry.lookup(input.idType, idNumber, { requestId: input.requestId, signal });
+      found = await registry.lookup(input.idType, idNumber, { requestId: input.requestId, signal, callerId: input.callerId });
     } catch (err) {
       throw mapRegistryError(err);
     } finally {

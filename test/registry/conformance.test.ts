@@ -197,9 +197,11 @@ function conformance(t: Target) {
       expect(err.kind).toBe('PHOTO_MISSING');
     });
 
-    it('photo that is not an image → MALFORMED', async () => {
+    it('photo that is not an image → PHOTO_UNUSABLE, not retried', async () => {
       const err = await failure(build(t).adapter.lookup(t.idType, special.photo_not_image, ctx));
-      expect(err.kind).toBe('MALFORMED');
+      expect(err.kind).toBe('PHOTO_UNUSABLE');
+      expect(err.retryable).toBe(false);
+      expect(mocks.state.lookups(t.adapterId)).toBe(1);
     });
 
     it.skipIf(!supports('restricted'))('restricted / deceased / blocked record → RESTRICTED', async () => {
