@@ -6,6 +6,7 @@
 import { adapterKit, compact, isRecord, joinName, normaliseGender, scrub, str, toIsoDate, type AdapterDeps } from '../../src/registry/adapter-kit.ts';
 import { maskIdNumber } from '../../src/registry/mask.ts';
 import { DEFAULT_MAX_PHOTO_BYTES } from '../../src/registry/photo.ts';
+import { OAuthClientCredentials } from '../../src/registry/oauth.ts';
 import { SingleIdTypeAdapter } from '../../src/registry/single-type-adapter.ts';
 import { type LookupContext, type LookupResult } from '../../src/registry/types.ts';
 import { validateZaId } from './id-number.ts';
@@ -25,62 +26,18 @@ const ID = 'za-dha';
 const kit = adapterKit(ID);
 export const DHA_PHOTO_PATH = '/v1/za/dha/photo';
 
-interface CachedToken {
-  accessToken: string;
-  /** epoch ms */
-  expiresAt: number;
-}
-
 export class DhaProviderAdapter extends SingleIdTypeAdapter {
-  private token: Promise<CachedToken> | undefined;
+  private readonly oauth: OAuthClientCredentials;
 
   constructor(
     private readonly config: DhaProviderConfig,
     deps: AdapterDeps,
   ) {
     super(ID, 'DHA photo via provider (South Africa)', 'ZA_ID', validateZaId, deps);
-  }
-
-  private async getToken(ctx: LookupContext, force = false): Promise<string> {
-    const current = this.token;
-    if (!force && current) {
-      const t = await current.catch(() => undefined);
-      // Refresh 30 s early so a token never expires in flight.
-      if (t && t.expiresAt - 30_000 > this.now().getTime()) return t.accessToken;
-    }
-    if (this.token === current) {
-      const pending = this.fetchToken(ctx);
-      this.token = pending;
-      pending.catch(() => {
-        if (this.token === pending) this.token = undefined;
-      });
-    }
-    return (await this.token!).accessToken;
-  }
-
-  private async fetchToken(ctx: LookupContext): Promise<CachedToken> {
-    const form = new URLSearchParams({ grant_type: 'client_credentials' });
-    if (this.config.scope) form.set('scope', this.config.scope);
-    const res = await this.send({
-      method: 'POST',
-      url: this.config.tokenUrl ?? new URL('/oauth/token', this.config.baseUrl),
-      headers: {
-        authorization: `Basic ${Buffer.from(`${this.config.clientId}:${this.config.clientSecret}`).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'application/json',
-      },
-      body: form.toString(),
-    }, ctx);
-    if (res.status === 400 || res.status === 401) {
-      throw kit.fail('UNAUTHORISED', 'provider refused our client credentials');
-    }
-    if (res.status !== 200) throw kit.statusError(res, 'token endpoint');
-    const body = kit.json(res);
-    if (!isRecord(body) || typeof body.access_token !== 'string' || body.access_token === '') {
-      throw kit.fail('MALFORMED', 'token reply lacks access_token');
-    }
-    const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 300;
-    return { accessToken: body.access_token, expiresAt: this.now().getTime() + expiresIn * 1000 };
+    this.oauth = new OAuthClientCredentials(
+      { tokenUrl: config.tokenUrl ?? new URL('/oauth/token', config.baseUrl), clientId: config.clientId, clientSecret: config.clientSecret, scope: config.scope, party: 'provider' },
+      { adapterId: ID, http: deps.http, timeoutMs: deps.timeoutMs, now: () => this.now() },
+    );
   }
 
   private photoRequest(idNumber: string, token: string, ctx: LookupContext) {
@@ -100,11 +57,9 @@ export class DhaProviderAdapter extends SingleIdTypeAdapter {
   async lookup(idType: string, idNumber: string, ctx: LookupContext): Promise<LookupResult> {
     const { normalised: id, log } = this.prepare(idType, idNumber);
 
-    let res = await this.photoRequest(id, await this.getToken(ctx), ctx);
-    if (res.status === 401) {
-      log.warn('provider 401, refreshing token once', { requestId: ctx.requestId });
-      res = await this.photoRequest(id, await this.getToken(ctx, true), ctx);
-    }
+    const res = await this.oauth.withToken(ctx, (token) => this.photoRequest(id, token, ctx), () =>
+      log.warn('provider 401, refreshing token once', { requestId: ctx.requestId }),
+    );
     log.info('dha provider reply', { requestId: ctx.requestId, id: maskIdNumber(id), status: res.status });
     if (res.status === 429 || res.status === 401 || res.status === 403 || res.status >= 500) throw kit.statusError(res, 'provider');
     const body = kit.json(res);

@@ -204,31 +204,26 @@ export interface ResilienceOptions {
 }
 
 /**
- * Wrap an adapter so each lookup goes through the retry loop, and each attempt through the
- * adapter's circuit breaker (an open circuit fails fast and is not retried).
+ * Wrap an adapter so each registry call (lookup or match at source) goes through the retry loop,
+ * and each attempt through the adapter's circuit breaker (an open circuit fails fast and is not
+ * retried), within the overall lookup budget.
  */
 export function withResilience(adapter: RegistryAdapter, options: ResilienceOptions): RegistryAdapter {
+  function guarded<T>(ctx: LookupContext, call: (ctx: LookupContext) => Promise<T>): Promise<T> {
+    const signals = [ctx.signal, options.lookupBudgetMs ? AbortSignal.timeout(options.lookupBudgetMs) : undefined].filter(
+      (s): s is AbortSignal => !!s,
+    );
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    return withRetry(() => options.breaker.execute(() => call({ ...ctx, signal }), ctx.callerId), options.retry, { ...options.retryDeps, signal });
+  }
+  const verifyFace = adapter.verifyFace?.bind(adapter);
   return {
     id: adapter.id,
     displayName: adapter.displayName,
     idTypes: adapter.idTypes,
+    matchAtSourceIdTypes: adapter.matchAtSourceIdTypes,
     validateIdNumber: (idType, idNumber) => adapter.validateIdNumber(idType, idNumber),
-    ...(adapter.verifyFace
-      ? {
-          verifyFace: (idType: string, idNumber: string, selfie: Uint8Array, ctx: LookupContext) =>
-            options.breaker.execute(() => adapter.verifyFace!(idType, idNumber, selfie, ctx), ctx.callerId),
-        }
-      : {}),
-    async lookup(idType: string, idNumber: string, ctx: LookupContext): Promise<LookupResult> {
-      const signals = [ctx.signal, options.lookupBudgetMs ? AbortSignal.timeout(options.lookupBudgetMs) : undefined].filter(
-        (s): s is AbortSignal => !!s,
-      );
-      const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-      return withRetry(
-        () => options.breaker.execute(() => adapter.lookup(idType, idNumber, { ...ctx, signal }), ctx.callerId),
-        options.retry,
-        { ...options.retryDeps, signal },
-      );
-    },
+    lookup: (idType, idNumber, ctx): Promise<LookupResult> => guarded(ctx, (c) => adapter.lookup(idType, idNumber, c)),
+    ...(verifyFace ? { verifyFace: (idType: string, idNumber: string, selfie: Uint8Array, ctx: LookupContext) => guarded(ctx, (c) => verifyFace(idType, idNumber, selfie, c)) } : {}),
   };
 }

@@ -78,6 +78,10 @@ export function mapRegistryError(err: unknown): ApiError {
         return new ApiError('ID_NOT_FOUND', 'A record exists for the supplied id_number, but the source database holds no reference photo for it.', { reason: 'NO_PHOTO' });
       case 'PHOTO_UNUSABLE':
         return photoUnusable();
+      case 'NO_REFERENCE_FACE':
+        return new ApiError('ID_NOT_FOUND', 'The registry holds no reference face for the supplied id_number, so it cannot compare the selfie.', { reason: 'NO_REFERENCE_FACE' });
+      case 'FACE_MATCH_UNSUPPORTED':
+        return new ApiError('VALIDATION_ERROR', 'The id_type cannot be used for a face comparison: its registry holds no photo and does not compare faces.', { id_type: err.message });
       case 'RESTRICTED':
         return new ApiError('ID_NOT_FOUND', 'The record for the supplied id_number is not available for verification.', { reason: 'RECORD_RESTRICTED' });
       case 'RATE_LIMITED':

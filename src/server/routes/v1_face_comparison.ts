@@ -87,7 +87,14 @@ export function registerFaceComparison(app: OpenAPIHono<AppEnv>, maxBodyBytes?: 
         match_result: decision.match_result,
         confidence: { score: decision.score, threshold: decision.threshold, status: decision.tier },
         identity: outcome.identity as FaceComparisonResponse['data']['identity'],
-        details: { reason_code: decision.reason_code, remarks: decision.remarks, faces_in_selfie: outcome.facesInSelfie, source: outcome.source, warnings: outcome.warnings },
+        details: {
+          reason_code: decision.reason_code,
+          remarks: decision.remarks,
+          faces_in_selfie: outcome.facesInSelfie,
+          source: outcome.source,
+          ...(outcome.atSource ? { match_at_source: true, registry_band: outcome.atSource.registryBand } : {}),
+          warnings: outcome.warnings,
+        },
       },
       meta: { request_id: requestId, cache: outcome.cache, timings_ms: outcome.timings },
     };
