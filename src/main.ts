@@ -17,6 +17,7 @@ import { createLogger } from './logging/logger.ts';
 import { createMediaStore } from './media/store.ts';
 import { createPolicy } from './policy/policy.ts';
 import { loadCalibration } from './policy/calibration.ts';
+import { ADAPTERS } from '../adapters/index.ts';
 import { createReferenceCache, createRegistry } from './registry/index.ts';
 import { createApp } from './server/app.ts';
 import { systemClock } from './server/services.ts';
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
 
   const registryConfigFile = env.FACEMATCH_REGISTRY_CONFIG;
   const registryConfig: unknown = registryConfigFile ? JSON.parse(readFileSync(registryConfigFile, 'utf8')) : {};
-  const registry = createRegistry(registryConfig as Parameters<typeof createRegistry>[0], { logger: logger.child({ component: 'registry' }) });
+  const registry = createRegistry(registryConfig as Parameters<typeof createRegistry>[0], { adapters: ADAPTERS, logger: logger.child({ component: 'registry' }) });
 
   const engineConfigFile = env.FACEMATCH_ENGINE_CONFIG;
   const engineConfig = engineConfigFile ? readEngineConfig(engineConfigFile) : undefined;
