@@ -1,4 +1,8 @@
-/** `facematch eval --pairs <csv> --images <dir> [--json] [--scores out.csv] [--plot roc.svg]` */
+/**
+ * `facematch eval --pairs <csv> --images <dir> [--json] [--scores out.csv] [--plot roc.svg] [--fit-calibration out.json]`
+ * With --fit-calibration, the score map is first fitted on all pairs of the embedded images (as
+ * `facematch calibrate` does), written, and then used for the report's public thresholds.
+ */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createFaceEngine } from '../engine/index.ts';
@@ -6,6 +10,7 @@ import { embedAll } from '../eval/embed-all.ts';
 import { readPairs } from '../eval/pairs.ts';
 import { buildReport, formatReport } from '../eval/report.ts';
 import { rocSvg } from '../eval/roc-svg.ts';
+import { fitAndWriteCalibration } from '../calibration/from-embeddings.ts';
 import { loadScoreCalibration } from '../policy/calibration.ts';
 import { DEFAULT_THRESHOLD } from '../policy/thresholds.ts';
 import { engineOptionsFromArgs, engineArgOptions } from './engine-args.ts';
@@ -20,19 +25,22 @@ export async function run(args: string[]): Promise<number> {
       scores: { type: 'string' },
       plot: { type: 'string' },
       concurrency: { type: 'string' },
+      'fit-calibration': { type: 'string' },
       ...engineArgOptions,
     },
   });
   if (!values.pairs || !values.images) {
-    process.stderr.write('usage: facematch eval --pairs <csv> --images <dir> [--json] [--scores out.csv] [--plot roc.svg] [--config engine.json]\n');
+    process.stderr.write('usage: facematch eval --pairs <csv> --images <dir> [--json] [--scores out.csv] [--plot roc.svg] [--fit-calibration out.json] [--config engine.json]\n');
     return 2;
   }
   const pairs = readPairs(values.pairs, values.images);
   const engineOptions = engineOptionsFromArgs(values);
   const engine = await createFaceEngine(engineOptions);
-  const calibration = loadScoreCalibration(engineOptions.calibrationFile);
   try {
     const embeddings = await embedAll(engine, pairs.flatMap((p) => [p.pathA, p.pathB]), { concurrency: Number(values.concurrency ?? Math.max(2, engineOptions.workers * 2)), progress: true });
+    const fitted = values['fit-calibration'];
+    if (fitted) fitAndWriteCalibration(embeddings, values.pairs, engine.version, fitted, (line) => process.stderr.write(`${line}\n`));
+    const calibration = loadScoreCalibration(fitted ?? engineOptions.calibrationFile);
     const noFace = [...embeddings.values()].filter((e) => !e.embedding).length;
     let pairsWithout = 0;
     const raw = pairs.map((p) => {
