@@ -60,18 +60,18 @@ describe('ChargeGuard', () => {
     const ledger = createMemoryLedger();
     const expired = new ChargeGuard();
     expect(expired.expire()).toBe(true);
-    const entry = { ts: 't', request_id: 'r1', org_id: 'o', endpoint: '/v1/face-comparison' };
-    await expect(expired.wrap(ledger).record({ ...entry, result: 'CONFIRMED' })).rejects.toBeInstanceOf(DeadlineExpiredError);
-    await expired.wrap(ledger).record({ ...entry, result: 'MISMATCH' }); // not a charge: still written
+    const entry = { ts: 't', org_id: 'o', endpoint: '/v1/face-comparison' };
+    await expect(expired.wrap(ledger).record({ ...entry, request_id: 'r1', result: 'CONFIRMED' })).rejects.toBeInstanceOf(DeadlineExpiredError);
+    await expired.wrap(ledger).record({ ...entry, request_id: 'r2', result: 'MISMATCH' }); // not a charge: still written
     const committed = new ChargeGuard();
-    await committed.wrap(ledger).record({ ...entry, result: 'CONFIRMED' });
+    await committed.wrap(ledger).record({ ...entry, request_id: 'r3', result: 'CONFIRMED' });
     expect(committed.expire()).toBe(false);
     expect(ledger.records.map((r) => [r.result, r.charged])).toEqual([
       ['MISMATCH', false],
       ['CONFIRMED', true],
     ]);
     // Everything else delegates to the ledger itself.
-    expect(expired.wrap(ledger).usage('o').totals.requests).toBe(2);
+    expect((await expired.wrap(ledger).usage('o')).totals.requests).toBe(2);
   });
 });
 
