@@ -55,7 +55,7 @@ export const envSchema = z.object({
     .optional()
     .describe('Redis shared by the replicas of a fleet (limit counters). Unset: state is kept in this process.'),
 
-  FACEMATCH_ADMISSION_MAX_ACTIVE: positiveInt.optional().describe('Verification requests processed at once by this process. Unset: 2 per engine worker.'),
+  FACEMATCH_ADMISSION_MAX_ACTIVE: positiveInt.optional().describe('Verification requests processed at once by this process. Unset: 1 per engine worker.'),
   FACEMATCH_ADMISSION_MAX_QUEUED: z.coerce.number().int().min(0).optional().describe('Verification requests waiting for a slot before new ones get 503. Unset: 1 per engine worker.'),
   FACEMATCH_REQUEST_DEADLINE_MS: positiveInt.default(10_000).describe('Deadline of a verification request from arrival (queueing included); past it the answer is 503 and the slot is freed.'),
   FACEMATCH_RETRY_AFTER_SECONDS: positiveInt.default(1).describe('Retry-After of a 503 from admission control.'),

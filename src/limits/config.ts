@@ -32,7 +32,7 @@ export function limitsSettings(env: LimitsEnv, workers: number): LimitsSettings 
   const w = Math.max(1, workers);
   return {
     admission: {
-      maxActive: env.FACEMATCH_ADMISSION_MAX_ACTIVE ?? 2 * w,
+      maxActive: env.FACEMATCH_ADMISSION_MAX_ACTIVE ?? w,
       maxQueued: env.FACEMATCH_ADMISSION_MAX_QUEUED ?? w,
       deadlineMs: env.FACEMATCH_REQUEST_DEADLINE_MS,
       retryAfterSeconds: env.FACEMATCH_RETRY_AFTER_SECONDS,

@@ -12,6 +12,7 @@ import { ChargeGuard } from '../../limits/charge-guard.ts';
 import { LimitStoreError, type Refusal } from '../../limits/request-limits.ts';
 import { LIMIT_REASONS } from '../../policy/limits.ts';
 import type { AppEnv } from '../env.ts';
+import { sendError } from './errors.ts';
 
 const UNAVAILABLE_MESSAGES: Record<RefusalCause, string> = {
   full: 'The service is at capacity. Retry after the number of seconds in Retry-After.',
@@ -51,7 +52,8 @@ export const admitRequest = createMiddleware<AppEnv>(async (c, next) => {
     const principal = c.get('principal');
     const check = await checkLimits(c, () => requestLimits.checkKey(principal.keyId, principal.organisation));
     for (const [name, value] of Object.entries(check.headers)) c.header(name, value);
-    if (!check.allowed) throw refuseLimit(c, check);
+    // Refusals are answered here, not thrown: a flood of them costs one access-log line each, no warnings.
+    if (!check.allowed) return sendError(c, refuseLimit(c, check));
   }
   if (!admission) return next();
 
@@ -65,7 +67,7 @@ export const admitRequest = createMiddleware<AppEnv>(async (c, next) => {
     clearTimeout(timer);
     if (!(err instanceof AdmissionRefused)) throw err;
     metrics?.admissionRefusals.inc({ cause: err.cause });
-    throw unavailable(err.cause, retryAfterSeconds);
+    return sendError(c, unavailable(err.cause, retryAfterSeconds));
   }
 
   try {
@@ -83,7 +85,7 @@ export const admitRequest = createMiddleware<AppEnv>(async (c, next) => {
       work.catch(() => undefined);
       metrics?.admissionRefusals.inc({ cause: 'timeout' });
       c.get('log').warn('request deadline expired', { deadline_ms: deadlineMs });
-      throw unavailable('timeout', retryAfterSeconds);
+      return sendError(c, unavailable('timeout', retryAfterSeconds));
     }
     await work;
   } finally {

@@ -78,7 +78,7 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
   const apiError = toApiError(err);
   const log = c.get('log');
   const fields = { code: apiError.code, status: apiError.status };
-  if (apiError.retryable) {
+  if (apiError.retryable && apiError.status >= 500) {
     // An upstream outage (503): worth watching, not a defect of this service.
     log?.warn('request failed upstream', { ...fields, error: err === apiError ? (apiError.cause as Error | undefined)?.message : err.message });
   } else if (apiError.status >= 500) {
