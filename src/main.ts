@@ -85,7 +85,9 @@ async function main(): Promise<void> {
     readiness: redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : [],
   });
 
-  const server = serve({ fetch: app.fetch, port: env.PORT }, (info) => {
+  // Refused uploads are drained by the admission guard (src/server/middleware/discard-body.ts), not
+  // cut off after 500 ms: a reset connection would lose the 503 the client has not read yet.
+  const server = serve({ fetch: app.fetch, port: env.PORT, autoCleanupIncoming: false }, (info) => {
     logger.info('facematch listening', { port: info.port, engine: engine.version, calibration: calibration.version, id_types: registry.router.idTypes() });
   });
 
