@@ -4,8 +4,9 @@
  * Starts `npm start` (or uses --url), warms the reference cache, then:
  *   1. saturation: throughput of POST /v1/face-comparison at concurrency 1, 2, 4 (--probe-seconds each);
  *      the saturating concurrency is the smallest within 5 % of the best throughput;
- *   2. 2× and 8× that concurrency for --seconds each: throughput, p50/p99 of admitted (200) answers,
- *      share refused (503/429), other statuses, slowest answer, peak RSS of the service;
+ *   2. 2× and 8× that concurrency for --seconds each, twice: clients that honour Retry-After, then
+ *      clients that resend at once (autocannon): throughput, p50/p99 of admitted (200) answers, share
+ *      refused (503/429), other statuses, slowest answer, peak RSS of the service;
  *   3. 64 concurrent requests with a ~9 MB selfie: statuses, how fast refusals came, peak RSS.
  * /metrics is scraped before and after each phase to show the counters moving.
  *
@@ -165,9 +166,44 @@ async function runPhase(name: string, base: string, body: string, key: string, c
   });
   const result = await done;
   const after = await scrape(base, token);
+  const phase = summarisePhase(name, connections, seconds, latencies, delta(before, after), rss);
+  if (result.errors) phase.statuses.errors = result.errors;
+  if (result.timeouts) phase.statuses.timeouts = result.timeouts;
+  return phase;
+}
+
+/**
+ * The same load from clients that honour Retry-After: each of `connections` clients sends, waits for
+ * the answer, and after a 503 or 429 waits the seconds the service asked for before sending again.
+ */
+async function runPolitePhase(name: string, base: string, body: string, key: string, connections: number, seconds: number, rss: ReturnType<typeof rssSampler>, token?: string): Promise<PhaseResult> {
+  const before = await scrape(base, token);
+  rss.reset();
+  const latencies: Record<string, number[]> = {};
+  const until = performance.now() + seconds * 1000;
+  const client = async () => {
+    while (performance.now() < until) {
+      const t = performance.now();
+      let status = 'error';
+      let wait = 0;
+      try {
+        const res = await fetch(base + ENDPOINT, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
+        await res.arrayBuffer();
+        status = String(res.status);
+        if (res.status === 503 || res.status === 429) wait = Number(res.headers.get('retry-after') ?? '1') * 1000;
+      } catch {
+        wait = 1000;
+      }
+      (latencies[status] ??= []).push(performance.now() - t);
+      if (wait) await new Promise((r) => setTimeout(r, Math.min(wait, Math.max(0, until - performance.now()))));
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, client));
+  return summarisePhase(name, connections, seconds, latencies, delta(before, await scrape(base, token)), rss);
+}
+
+function summarisePhase(name: string, connections: number, seconds: number, latencies: Record<string, number[]>, metrics: Record<string, number>, rss: ReturnType<typeof rssSampler>): PhaseResult {
   const statuses = Object.fromEntries(Object.entries(latencies).map(([s, l]) => [s, l.length]));
-  if (result.errors) statuses.errors = result.errors;
-  if (result.timeouts) statuses.timeouts = result.timeouts;
   const admitted = latencies['200'] ?? [];
   const total = Object.values(latencies).reduce((n, l) => n + l.length, 0);
   const refused = (latencies['503']?.length ?? 0) + (latencies['429']?.length ?? 0);
@@ -184,8 +220,8 @@ async function runPhase(name: string, base: string, body: string, key: string, c
     admittedP99: round(percentile(admitted, 99)),
     slowestMs: round(Math.max(0, ...Object.values(latencies).flat())),
     peakRssMb: rss.peakMb(),
-    metrics: delta(before, after),
-    serverRefusals: fastRefusals(delta(before, after)),
+    metrics,
+    serverRefusals: fastRefusals(metrics),
   };
 }
 
@@ -329,8 +365,10 @@ export async function main(argv: string[]): Promise<number> {
         c = saturation.connections;
         saturationRate = saturation.admittedPerSecond;
         for (const factor of [2, 8]) {
-          log(`${factor}× saturation: c=${factor * c} for ${seconds} s`);
-          phases.push(await runPhase(`${factor}× (c=${factor * c})`, base, body, key, factor * c, seconds, rss, token));
+          log(`${factor}× saturation: c=${factor * c} for ${seconds} s, clients honouring Retry-After`);
+          phases.push(await runPolitePhase(`${factor}× (c=${factor * c}), Retry-After honoured`, base, body, key, factor * c, seconds, rss, token));
+          log(`${factor}× saturation: c=${factor * c} for ${seconds} s, clients resending at once (autocannon)`);
+          phases.push(await runPhase(`${factor}× (c=${factor * c}), resent at once`, base, body, key, factor * c, seconds, rss, token));
         }
       }
 
