@@ -13,6 +13,9 @@ import { registerFaceMatch } from './routes/v1_face_match.ts';
 import { registerFaceMatchReport } from './routes/v1_face_match_report.ts';
 import { registerMedia } from './routes/v1_media.ts';
 import { registerUsage } from './routes/v1_usage.ts';
+import { createEphemeralReceiptSigner } from '../receipts/signer.ts';
+import { createMemoryReviewServices } from '../review/index.ts';
+import { registerOperatorRoutes } from './routes/operator.ts';
 import { DEFAULT_LIMITS, type ResolvedServices, type Services } from './services.ts';
 
 export function createApp(services: Services): OpenAPIHono<AppEnv> {
@@ -28,6 +31,8 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
     ...services,
     media: services.media ?? createMediaStore({ clock: services.clock }),
     documents: services.documents ?? createDocumentChecker(),
+    receipts: services.receipts ?? createEphemeralReceiptSigner(),
+    review: services.review ?? createMemoryReviewServices({ clock: services.clock }),
   };
   app.use('*', requestContext(resolved));
   app.onError(onError);
@@ -40,6 +45,7 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   registerUsage(app);
   registerHealth(app);
   registerOpenApi(app);
+  registerOperatorRoutes(app);
   return app;
 }
 

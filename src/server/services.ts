@@ -7,6 +7,8 @@ import type { MediaStore } from '../media/store.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { ReferenceStore, RegistryLookup } from '../service/face-comparison.ts';
+import type { ReceiptSigner } from '../receipts/signer.ts';
+import type { ReviewServices } from '../review/index.ts';
 
 export interface Clock {
   now(): Date;
@@ -40,7 +42,11 @@ export interface Services {
   documents?: DocumentChecker;
   /** Public base URL for absolute links (e.g. https://kyc.example.com). Default: the request's own origin (Host header). */
   publicBaseUrl?: string;
+  /** Signs verification receipts. Default: a key generated in memory (a fleet must configure one). */
+  receipts?: ReceiptSigner;
+  /** Manual-review queue, decision log and band margin. Default: all in memory on `clock`. */
+  review?: ReviewServices;
 }
 
 /** Services with the optional collaborators resolved (what the routes see). */
-export type ResolvedServices = Services & Required<Pick<Services, 'media' | 'documents'>>;
+export type ResolvedServices = Services & Required<Pick<Services, 'media' | 'documents' | 'receipts' | 'review'>>;

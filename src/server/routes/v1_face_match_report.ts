@@ -19,6 +19,7 @@ import { requireJson } from '../middleware/json.ts';
 import type { AppEnv } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
 import { MEDIA_PATH_PREFIX } from './v1_media.ts';
+import { completeVerification } from '../completion.ts';
 
 export const FACE_MATCH_REPORT_ENDPOINT = '/v1/face-match-report';
 
@@ -104,6 +105,20 @@ export function registerFaceMatchReport(app: OpenAPIHono<AppEnv>, maxBodyBytes?:
       throw new ApiError('SERVICE_ERROR', 'The report could not be recorded. Retry the request.', undefined, { status: 503, retryable: true, retryAfterSeconds: 1, cause: err });
     }
 
+    await completeVerification(c, {
+      endpoint: FACE_MATCH_REPORT_ENDPOINT,
+      selfie: body.selfie,
+      reference: { image: body.idImage },
+      idType: null,
+      idNumberMasked: null,
+      threshold: approval,
+      score,
+      verdict: status,
+      source: 'id_image',
+      review: { kind: 'report', status },
+      warnings: warnings.map((w) => w.risk),
+      crops: { selfie: outcome.selfie?.crop, reference: outcome.idImage?.crop },
+    });
     const base = publicBase(c);
     const link = (bytes: Uint8Array | undefined) => (bytes ? `${base}${MEDIA_PATH_PREFIX}${services.media.put(bytes, 'image/jpeg').token}` : null);
     const report: FaceMatchReport = {
