@@ -19,6 +19,11 @@ import { createApp } from './server/app.ts';
 import { systemClock } from './server/services.ts';
 import type { CachedReference } from './service/face-comparison.ts';
 import { startRegistryMocks } from '../mocks/index.ts';
+import { readKeyFile } from './receipts/keys.ts';
+import { createEphemeralReceiptSigner, createReceiptSigner } from './receipts/signer.ts';
+import { decisionLogPathBeside, openFileDecisionLog } from './review/decision-log.ts';
+import { createMemoryReviewQueue } from './review/queue.ts';
+import { DEFAULT_REVIEW_MARGIN } from './policy/review-band.ts';
 
 const numberEnv = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -51,6 +56,20 @@ async function main(): Promise<void> {
   }
   const ledger = await openUsageLedger(defaultLedgerPath());
 
+  // Receipts: keys from FACEMATCH_RECEIPT_KEYS (a JWK Set; the last private key signs), else an in-memory key.
+  const receiptKeyFile = process.env.FACEMATCH_RECEIPT_KEYS;
+  const receipts = receiptKeyFile ? createReceiptSigner(readKeyFile(receiptKeyFile)) : createEphemeralReceiptSigner();
+  if (!receiptKeyFile) {
+    logger.warn('no FACEMATCH_RECEIPT_KEYS: receipts are signed with a key generated in memory; they stop verifying against this service after a restart, and replicas do not share it (see README)', { kid: await receipts.activeKid() });
+  }
+  // Review queue: cases and crops in memory; decisions durable, beside the usage ledger.
+  const reviewDecisions = await openFileDecisionLog(process.env.FACEMATCH_REVIEW_DECISIONS || decisionLogPathBeside(defaultLedgerPath()));
+  const review = {
+    queue: createMemoryReviewQueue({ clock: systemClock, ttlMs: numberEnv('FACEMATCH_REVIEW_TTL_MINUTES', 60) * 60_000 }),
+    decisions: reviewDecisions,
+    margin: process.env.FACEMATCH_REVIEW_MARGIN === '0' ? 0 : numberEnv('FACEMATCH_REVIEW_MARGIN', DEFAULT_REVIEW_MARGIN),
+  };
+
   const app = createApp({
     registry: registry.router,
     engine,
@@ -68,6 +87,8 @@ async function main(): Promise<void> {
     media: createMediaStore({ clock: systemClock, secret: process.env.FACEMATCH_MEDIA_SECRET || undefined }),
     documents: createDocumentChecker(),
     publicBaseUrl: process.env.FACEMATCH_PUBLIC_BASE_URL || undefined,
+    receipts,
+    review,
   });
 
   const server = serve({ fetch: app.fetch, port }, (info) => {
@@ -81,6 +102,7 @@ async function main(): Promise<void> {
     logger.info('shutting down', { signal });
     server.close(async () => {
       await ledger.close();
+      await reviewDecisions.close();
       await registry.close();
       mocks?.close();
       const closable = engine as { close?: () => Promise<void> };
