@@ -5,6 +5,8 @@ import { z } from '@hono/zod-openapi';
 export const RECEIPT_HEADER = 'Facematch-Receipt';
 /** Request header: `links` asks for temporary links to the two face crops in `meta.crops`. */
 export const CROPS_HEADER = 'Facematch-Crops';
+/** Response headers with the crop links, when they were asked for. */
+export const CROP_LINK_HEADERS = { selfie: 'Facematch-Crop-Selfie', reference: 'Facematch-Crop-Reference' } as const;
 
 export const ReceiptJwsSchema = z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/).openapi({
   description:

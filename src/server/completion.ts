@@ -3,14 +3,15 @@
  *   - a signed receipt (src/receipts), returned to the route and sent as the Facematch-Receipt header;
  *   - a place in the manual-review queue when the policy's review band says so (src/policy/review-band.ts),
  *     with its two face crops, in memory only;
- *   - on request (`Facematch-Crops: links`), temporary links to the two crops.
+ *   - on request (`Facematch-Crops: links`), temporary links to the two crops (in headers, and in
+ *     `meta.crops` where the envelope has a meta).
  * The routes call `completeVerification` once; they need know nothing else about receipts or reviews.
  */
 import type { Context } from 'hono';
 import type { ImageInput } from '../engine/types.ts';
 import { reviewReason, type ReviewCandidate } from '../policy/review-band.ts';
 import { imageSha256 } from '../receipts/hash.ts';
-import { CROPS_HEADER, RECEIPT_HEADER } from '../receipts/openapi.ts';
+import { CROP_LINK_HEADERS, CROPS_HEADER, RECEIPT_HEADER } from '../receipts/openapi.ts';
 import type { AppEnv } from './env.ts';
 import { publicBase } from './routes/v1_face_match_report.ts';
 import { MEDIA_PATH_PREFIX } from './routes/v1_media.ts';
@@ -85,5 +86,9 @@ export async function completeVerification(c: Context<AppEnv>, v: CompletedVerif
   if (c.req.header(CROPS_HEADER)?.trim().toLowerCase() !== 'links') return { receipt };
   const base = publicBase(c);
   const link = (bytes: Uint8Array | undefined) => (bytes ? `${base}${MEDIA_PATH_PREFIX}${services.media.put(bytes, 'image/jpeg').token}` : null);
-  return { receipt, crops: { selfie: link(v.crops.selfie), reference: link(v.crops.reference) } };
+  const crops = { selfie: link(v.crops.selfie), reference: link(v.crops.reference) };
+  // Headers too, so the products with a strict body envelope can offer the links without changing it.
+  if (crops.selfie) c.header(CROP_LINK_HEADERS.selfie, crops.selfie);
+  if (crops.reference) c.header(CROP_LINK_HEADERS.reference, crops.reference);
+  return { receipt, crops };
 }

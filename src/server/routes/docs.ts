@@ -48,6 +48,9 @@ export function registerDocs(app: OpenAPIHono<AppEnv>): void {
     withDefaultFonts: false,
     proxyUrl: undefined,
     hideClientButton: true,
+    // Every route and its schemas on the page at once, not behind collapsed groups.
+    defaultOpenAllTags: true,
+    showDeveloperTools: 'never',
     telemetry: false,
     agent: { disabled: true },
     mcp: { disabled: true },
