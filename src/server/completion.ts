@@ -85,8 +85,9 @@ export async function completeVerification(c: Context<AppEnv>, v: CompletedVerif
 
   if (c.req.header(CROPS_HEADER)?.trim().toLowerCase() !== 'links') return { receipt };
   const base = publicBase(c);
-  const link = (bytes: Uint8Array | undefined) => (bytes ? `${base}${MEDIA_PATH_PREFIX}${services.media.put(bytes, 'image/jpeg').token}` : null);
-  const crops = { selfie: link(v.crops.selfie), reference: link(v.crops.reference) };
+  const link = async (bytes: Uint8Array | undefined) => (bytes ? `${base}${MEDIA_PATH_PREFIX}${(await services.media.put(bytes, 'image/jpeg')).token}` : null);
+  const [selfie, reference] = await Promise.all([link(v.crops.selfie), link(v.crops.reference)]);
+  const crops = { selfie, reference };
   // Headers too, so the products with a strict body envelope can offer the links without changing it.
   if (crops.selfie) c.header(CROP_LINK_HEADERS.selfie, crops.selfie);
   if (crops.reference) c.header(CROP_LINK_HEADERS.reference, crops.reference);

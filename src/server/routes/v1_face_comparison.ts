@@ -63,7 +63,7 @@ export function registerFaceComparison(app: OpenAPIHono<AppEnv>, maxBodyBytes?: 
     try {
       outcome = await compareFace(
         { registry: services.registry, engine: services.engine, policy: services.policy, cache: services.cache, logger: log },
-        { selfie: body.selfie, idType: body.id_type, idNumber: body.id_number, threshold: body.threshold, requestId, signal: c.req.raw.signal },
+        { selfie: body.selfie, idType: body.id_type, idNumber: body.id_number, threshold: body.threshold, requestId, signal: c.req.raw.signal, callerId: c.get('principal').keyId },
       );
     } catch (err) {
       const code = err instanceof ApiError ? err.code : 'SERVICE_ERROR';
@@ -76,7 +76,7 @@ export function registerFaceComparison(app: OpenAPIHono<AppEnv>, maxBodyBytes?: 
       // A charge must be durable before the result is released.
       await record(decision.match_result);
     } catch (err) {
-      throw new ApiError('SERVICE_ERROR', 'The result could not be recorded. Retry the request.', undefined, { cause: err });
+      throw new ApiError('SERVICE_ERROR', 'The result could not be recorded. Retry the request.', undefined, { status: 503, retryable: true, retryAfterSeconds: 1, cause: err });
     }
 
     const completion = await completeVerification(c, {
@@ -102,7 +102,14 @@ export function registerFaceComparison(app: OpenAPIHono<AppEnv>, maxBodyBytes?: 
         match_result: decision.match_result,
         confidence: { score: decision.score, threshold: decision.threshold, status: decision.tier },
         identity: outcome.identity as FaceComparisonResponse['data']['identity'],
-        details: { reason_code: decision.reason_code, remarks: decision.remarks, faces_in_selfie: outcome.facesInSelfie, source: outcome.source, warnings: outcome.warnings },
+        details: {
+          reason_code: decision.reason_code,
+          remarks: decision.remarks,
+          faces_in_selfie: outcome.facesInSelfie,
+          source: outcome.source,
+          ...(outcome.atSource ? { match_at_source: true, registry_band: outcome.atSource.registryBand } : {}),
+          warnings: outcome.warnings,
+        },
       },
       meta: { request_id: requestId, cache: outcome.cache, timings_ms: outcome.timings, ...completion },
     };

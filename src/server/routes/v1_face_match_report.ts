@@ -98,6 +98,11 @@ export function registerFaceMatchReport(app: OpenAPIHono<AppEnv>, maxBodyBytes?:
       if (low) warnings.unshift(low);
     }
 
+    // Image links first: if their store is down the request fails (503) before anything is charged.
+    const base = publicBase(c);
+    const link = async (bytes: Uint8Array | undefined) => (bytes ? `${base}${MEDIA_PATH_PREFIX}${(await services.media.put(bytes, 'image/jpeg')).token}` : null);
+    const [sourceImage, targetImage] = await Promise.all([link(outcome.idImage?.crop), link(outcome.selfie?.crop)]);
+
     try {
       // Every completed report is billed; the charge is durable before the report is released.
       await record(status, true);
@@ -119,14 +124,12 @@ export function registerFaceMatchReport(app: OpenAPIHono<AppEnv>, maxBodyBytes?:
       warnings: warnings.map((w) => w.risk),
       crops: { selfie: outcome.selfie?.crop, reference: outcome.idImage?.crop },
     });
-    const base = publicBase(c);
-    const link = (bytes: Uint8Array | undefined) => (bytes ? `${base}${MEDIA_PATH_PREFIX}${services.media.put(bytes, 'image/jpeg').token}` : null);
     const report: FaceMatchReport = {
       face_match: {
         status,
         score,
-        source_image: link(outcome.idImage?.crop),
-        target_image: link(outcome.selfie?.crop),
+        source_image: sourceImage,
+        target_image: targetImage,
         warnings,
       },
     };
