@@ -43,7 +43,7 @@ export async function compareAtSource(
   let t = performance.now();
   let selfie: FaceAnalysis;
   try {
-    selfie = await engine.analyze(input.selfie, { withLiveness: true });
+    selfie = await engine.analyze(input.selfie, { withLiveness: true, withCrop: true });
   } catch (err) {
     throw mapSelfieError(err);
   } finally {
@@ -102,5 +102,9 @@ export async function compareAtSource(
     timings,
     warnings,
     atSource: { registryBand: verdict.band, registrySimilarity: verdict.similarity },
+    idNumberMasked: maskIdNumber(idNumber),
+    // The registry never returns its photo: the receipt has no reference hash and review no reference crop.
+    referenceSha256: null,
+    crops: { selfie: selfie.crop },
   };
 }

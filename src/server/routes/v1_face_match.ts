@@ -19,6 +19,7 @@ import { limitBody } from '../middleware/body-limit.ts';
 import { requireJson } from '../middleware/json.ts';
 import type { AppEnv, ErrorProfile } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
+import { completeVerification } from '../completion.ts';
 
 export const FACE_MATCH_ENDPOINT = '/v1/face-match';
 
@@ -96,7 +97,7 @@ export function registerFaceMatch(app: OpenAPIHono<AppEnv>, maxBodyBytes?: numbe
     try {
       outcome = await matchFaces(
         { engine: services.engine, policy: services.policy, documents: services.documents, logger: log },
-        { selfie: body.selfie, idImage: body.idImage, documentType: body.documentType, signal: c.req.raw.signal },
+        { selfie: body.selfie, idImage: body.idImage, documentType: body.documentType, withCrops: true, signal: c.req.raw.signal },
       );
     } catch (err) {
       const rendered = faceMatchErrorEnvelope(err instanceof ApiError ? err : new ApiError('SERVICE_ERROR'), { requestId, now: services.clock.now() });
@@ -113,6 +114,20 @@ export function registerFaceMatch(app: OpenAPIHono<AppEnv>, maxBodyBytes?: numbe
       throw new ApiError('SERVICE_ERROR', 'The result could not be recorded. Retry the request.', undefined, { status: 503, retryable: true, retryAfterSeconds: 1, cause: err });
     }
 
+    await completeVerification(c, {
+      endpoint: FACE_MATCH_ENDPOINT,
+      selfie: body.selfie,
+      reference: { image: body.idImage },
+      idType: null,
+      idNumberMasked: null,
+      threshold,
+      score: outcome.similarity,
+      verdict: code,
+      source: 'id_image',
+      review: { kind: 'verdict', score: outcome.similarity, threshold, scale: 100 },
+      warnings: outcome.warnings.map((w) => w.risk),
+      crops: { selfie: outcome.selfie?.crop, reference: outcome.idImage?.crop },
+    });
     const response: FaceMatchEnvelope = {
       status: 'OK',
       code,

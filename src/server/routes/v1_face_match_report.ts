@@ -20,6 +20,7 @@ import { requireJson } from '../middleware/json.ts';
 import type { AppEnv } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
 import { MEDIA_PATH_PREFIX } from './v1_media.ts';
+import { completeVerification } from '../completion.ts';
 
 export const FACE_MATCH_REPORT_ENDPOINT = '/v1/face-match-report';
 
@@ -111,6 +112,20 @@ export function registerFaceMatchReport(app: OpenAPIHono<AppEnv>, maxBodyBytes?:
       throw new ApiError('SERVICE_ERROR', 'The report could not be recorded. Retry the request.', undefined, { status: 503, retryable: true, retryAfterSeconds: 1, cause: err });
     }
 
+    await completeVerification(c, {
+      endpoint: FACE_MATCH_REPORT_ENDPOINT,
+      selfie: body.selfie,
+      reference: { image: body.idImage },
+      idType: null,
+      idNumberMasked: null,
+      threshold: approval,
+      score,
+      verdict: status,
+      source: 'id_image',
+      review: { kind: 'report', status },
+      warnings: warnings.map((w) => w.risk),
+      crops: { selfie: outcome.selfie?.crop, reference: outcome.idImage?.crop },
+    });
     const report: FaceMatchReport = {
       face_match: {
         status,
