@@ -3,21 +3,10 @@
  * truth for validation and for the OpenAPI document.
  */
 import { z } from '@hono/zod-openapi';
+import { MATCH_RESULTS, REASON_CODES, STRENGTH_TIERS } from '../policy/policy.ts';
+import { DEFAULT_THRESHOLD } from '../policy/thresholds.ts';
 import { MetaSchema } from './envelope.ts';
 import { WarningSchema } from './warnings.ts';
-
-export const DEFAULT_THRESHOLD = 0.75;
-/** Scores at or above this (and at or above the threshold) are STRONG_MATCH. */
-export const STRONG_MATCH_SCORE = 0.85;
-/** Largest decoded selfie accepted, bytes. */
-export const MAX_SELFIE_BYTES = 10 * 1024 * 1024;
-
-export const MATCH_RESULTS = ['CONFIRMED', 'MISMATCH'] as const;
-export const STRENGTH_TIERS = ['STRONG_MATCH', 'MATCH', 'NO_MATCH'] as const;
-export const REASON_CODES = ['MATCH_SUCCESS', 'SCORE_BELOW_THRESHOLD'] as const;
-export type MatchResult = (typeof MATCH_RESULTS)[number];
-export type StrengthTier = (typeof STRENGTH_TIERS)[number];
-export type ReasonCode = (typeof REASON_CODES)[number];
 
 /** Truncated, for documentation only. */
 const EXAMPLE_SELFIE = 'data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD...';

@@ -4,12 +4,9 @@
  * standard error envelope (src/api/envelope.ts): the report format defines no error body.
  */
 import { z } from '@hono/zod-openapi';
-import { REPORT_DEFAULT_APPROVAL_THRESHOLD, REPORT_DEFAULT_REVIEW_THRESHOLD } from '../policy/review.ts';
+import { REPORT_STATUSES } from '../policy/review.ts';
+import { REPORT_DEFAULT_APPROVAL_THRESHOLD, REPORT_DEFAULT_REVIEW_THRESHOLD } from '../policy/thresholds.ts';
 import { WarningSchema } from './warnings.ts';
-
-export { REPORT_DEFAULT_APPROVAL_THRESHOLD, REPORT_DEFAULT_REVIEW_THRESHOLD };
-
-export const REPORT_STATUSES = ['Approved', 'Rejected', 'In Review'] as const;
 
 const EXAMPLE_IMAGE = 'data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD...';
 const typeError = (message: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'Required' : message);

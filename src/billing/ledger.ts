@@ -2,13 +2,15 @@
  * The usage ledger: one JSON object per line, appended and fsync'd before the response is sent, so it
  * survives a crash or restart with no database to install. Lines hold no ID numbers and no images:
  * { v, ts, request_id, org_id, endpoint, result, charged }.
- * Only CONFIRMED face comparisons are charged. Totals are rebuilt from the file when it is opened.
+ * Which results are charged and how they count is the policy's (src/policy/charges.ts). Totals are
+ * rebuilt from the file when it is opened.
  */
 import { mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { envVar } from '../config/env.ts';
 import { fromRepoRoot } from '../config/paths.ts';
+import { isCharged, usageClass } from '../policy/charges.ts';
 
 export interface UsageRecord {
   v: 1;
@@ -48,11 +50,6 @@ export interface UsageLedger {
   close(): Promise<void>;
 }
 
-/** Billing rule: only a CONFIRMED comparison is charged. */
-export function isChargeable(result: string): boolean {
-  return result === 'CONFIRMED';
-}
-
 export function defaultLedgerPath(): string {
   return fromRepoRoot(envVar('FACEMATCH_LEDGER'));
 }
@@ -61,9 +58,10 @@ const emptyCounts = (): UsageCounts => ({ requests: 0, confirmed: 0, mismatch: 0
 
 function add(counts: UsageCounts, r: UsageRecord): void {
   counts.requests++;
-  if (r.result === 'CONFIRMED') counts.confirmed++;
-  else if (r.result === 'MISMATCH') counts.mismatch++;
-  else counts.errors++;
+  const kind = usageClass(r.endpoint, r.result);
+  if (kind === 'confirmed') counts.confirmed++;
+  else if (kind === 'mismatch') counts.mismatch++;
+  else if (kind === 'error') counts.errors++;
   if (r.charged) counts.charged++;
 }
 
@@ -141,7 +139,7 @@ export class FileUsageLedger implements UsageLedger {
       org_id: entry.org_id,
       endpoint: entry.endpoint,
       result: entry.result,
-      charged: entry.charged ?? isChargeable(entry.result),
+      charged: entry.charged ?? isCharged(entry.endpoint, entry.result),
     };
     const write = async () => {
       const handle = this.handle;
@@ -182,7 +180,7 @@ export function createMemoryLedger(): UsageLedger & { records: UsageRecord[] } {
   return {
     records,
     async record(entry) {
-      const rec: UsageRecord = { v: 1, ...entry, charged: entry.charged ?? isChargeable(entry.result) };
+      const rec: UsageRecord = { v: 1, ...entry, charged: entry.charged ?? isCharged(entry.endpoint, entry.result) };
       records.push(rec);
       aggregates.add(rec);
       return rec;

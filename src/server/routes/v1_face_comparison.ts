@@ -1,9 +1,10 @@
 /** POST /v1/face-comparison: verify a selfie against the registry photo for an ID number. */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { errorResponse } from '../../api/envelope.ts';
-import { ApiError } from '../../api/errors.ts';
 import { FaceComparisonRequestSchema, FaceComparisonResponseSchema, type FaceComparisonResponse } from '../../api/face-comparison.ts';
+import { METERED_ENDPOINTS } from '../../policy/charges.ts';
 import { compareFace } from '../../service/face-comparison.ts';
+import { meterFor } from '../metering.ts';
 import { authenticate, requireService } from '../middleware/auth.ts';
 import { limitBody } from '../middleware/body-limit.ts';
 import { requireJson } from '../middleware/json.ts';
@@ -11,7 +12,7 @@ import type { AppEnv } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
 import { createMiddleware } from 'hono/factory';
 
-export const ENDPOINT = '/v1/face-comparison';
+export const ENDPOINT = METERED_ENDPOINTS.faceComparison;
 
 const markVerificationType = createMiddleware<AppEnv>(async (c, next) => {
   c.set('verificationType', 'ID_FACE_MATCH');
@@ -54,34 +55,22 @@ export function registerFaceComparison(app: OpenAPIHono<AppEnv>, maxBodyBytes?: 
     const services = c.get('services');
     const requestId = c.get('requestId');
     const log = c.get('log');
-    const org = c.get('principal').organisation;
-    const record = (result: string) =>
-      services.ledger.record({ ts: services.clock.now().toISOString(), request_id: requestId, org_id: org.id, endpoint: ENDPOINT, result });
+    const meter = meterFor(c, { endpoint: ENDPOINT, unrecordedRetryable: false });
 
-    let outcome;
-    try {
-      outcome = await compareFace(
+    const outcome = await meter.run(() =>
+      compareFace(
         { registry: services.registry, engine: services.engine, policy: services.policy, cache: services.cache, logger: log },
         { selfie: body.selfie, idType: body.id_type, idNumber: body.id_number, threshold: body.threshold, requestId, signal: c.req.raw.signal },
-      );
-    } catch (err) {
-      const code = err instanceof ApiError ? err.code : 'SERVICE_ERROR';
-      await record(code).catch((e: unknown) => log.error('usage ledger write failed', { error: e as Error }));
-      throw err;
-    }
+      ),
+    );
 
     const { decision } = outcome;
-    try {
-      // A charge must be durable before the result is released.
-      await record(decision.match_result);
-    } catch (err) {
-      throw new ApiError('SERVICE_ERROR', 'The result could not be recorded. Retry the request.', undefined, { cause: err });
-    }
+    await meter.result(decision.match_result);
 
     const response: FaceComparisonResponse = {
       success: true,
       code: 'SUCCESS',
-      message: decision.match_result === 'CONFIRMED' ? 'Face comparison completed: the selfie matches the ID photo.' : 'Face comparison completed: the selfie does not match the ID photo.',
+      message: decision.message,
       verification_type: 'ID_FACE_MATCH',
       data: {
         match_result: decision.match_result,

@@ -2,17 +2,11 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { errorResponse } from '../../api/envelope.ts';
-import { ApiError } from '../../api/errors.ts';
-import {
-  FaceMatchReportRequestSchema,
-  FaceMatchReportSchema,
-  REPORT_DEFAULT_APPROVAL_THRESHOLD,
-  REPORT_DEFAULT_REVIEW_THRESHOLD,
-  type FaceMatchReport,
-} from '../../api/face-match-report.ts';
-import { reviewStatus, type ReportStatus } from '../../policy/review.ts';
-import { similarityWarning } from '../../policy/warnings.ts';
-import { matchFaces, type FaceMatchOutcome } from '../../service/face-match.ts';
+import { FaceMatchReportRequestSchema, FaceMatchReportSchema, type FaceMatchReport } from '../../api/face-match-report.ts';
+import { METERED_ENDPOINTS } from '../../policy/charges.ts';
+import { decideReport } from '../../policy/review.ts';
+import { matchFaces } from '../../service/face-match.ts';
+import { meterFor } from '../metering.ts';
 import { authenticate, requireService } from '../middleware/auth.ts';
 import { limitBody } from '../middleware/body-limit.ts';
 import { requireJson } from '../middleware/json.ts';
@@ -20,7 +14,7 @@ import type { AppEnv } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
 import { MEDIA_PATH_PREFIX } from './v1_media.ts';
 
-export const FACE_MATCH_REPORT_ENDPOINT = '/v1/face-match-report';
+export const FACE_MATCH_REPORT_ENDPOINT = METERED_ENDPOINTS.faceMatchReport;
 
 export function faceMatchReportRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBodyBytes) {
   return createRoute({
@@ -58,51 +52,19 @@ export function publicBase(c: Context<AppEnv>): string {
   return `${url.protocol}//${safeHost}`;
 }
 
-export function reportStatusFor(outcome: FaceMatchOutcome, approval: number, review: number): { status: ReportStatus; score: number } {
-  if (outcome.similarity === null) return { status: 'Rejected', score: 0 };
-  let status = reviewStatus(outcome.similarity, approval, review);
-  // A presentation-attack signal never lets a report through unreviewed.
-  if (status === 'Approved' && outcome.warnings.some((w) => w.risk === 'POSSIBLE_PRESENTATION_ATTACK')) status = 'In Review';
-  return { status, score: outcome.similarity };
-}
-
 export function registerFaceMatchReport(app: OpenAPIHono<AppEnv>, maxBodyBytes?: number): void {
   app.openapi(faceMatchReportRoute(maxBodyBytes), async (c) => {
     const body = c.req.valid('json');
     const services = c.get('services');
-    const requestId = c.get('requestId');
     const log = c.get('log');
-    const org = c.get('principal').organisation;
-    const approval = body.approval_threshold ?? REPORT_DEFAULT_APPROVAL_THRESHOLD;
-    const review = body.review_threshold ?? REPORT_DEFAULT_REVIEW_THRESHOLD;
-    const record = (result: string, charged: boolean) =>
-      services.ledger.record({ ts: services.clock.now().toISOString(), request_id: requestId, org_id: org.id, endpoint: FACE_MATCH_REPORT_ENDPOINT, result, charged });
+    const meter = meterFor(c, { endpoint: FACE_MATCH_REPORT_ENDPOINT, unrecordedRetryable: true });
 
-    let outcome: FaceMatchOutcome;
-    try {
-      outcome = await matchFaces(
-        { engine: services.engine, policy: services.policy, logger: log },
-        { selfie: body.selfie, idImage: body.idImage, withCrops: true, signal: c.req.raw.signal },
-      );
-    } catch (err) {
-      const code = err instanceof ApiError ? err.code : 'SERVICE_ERROR';
-      await record(code, false).catch((e: unknown) => log.error('usage ledger write failed', { error: e as Error }));
-      throw err;
-    }
+    const outcome = await meter.run(() =>
+      matchFaces({ engine: services.engine, policy: services.policy, logger: log }, { selfie: body.selfie, idImage: body.idImage, withCrops: true, signal: c.req.raw.signal }),
+    );
 
-    const { status, score } = reportStatusFor(outcome, approval, review);
-    const warnings = [...outcome.warnings];
-    if (outcome.similarity !== null) {
-      const low = similarityWarning({ score: outcome.similarity, threshold: approval, reviewThreshold: review });
-      if (low) warnings.unshift(low);
-    }
-
-    try {
-      // Every completed report is billed; the charge is durable before the report is released.
-      await record(status, true);
-    } catch (err) {
-      throw new ApiError('SERVICE_ERROR', 'The report could not be recorded. Retry the request.', undefined, { status: 503, retryable: true, retryAfterSeconds: 1, cause: err });
-    }
+    const { status, score, warnings, approval, review } = decideReport(outcome, { approval: body.approval_threshold, review: body.review_threshold });
+    await meter.result(status);
 
     const base = publicBase(c);
     const link = (bytes: Uint8Array | undefined) => (bytes ? `${base}${MEDIA_PATH_PREFIX}${services.media.put(bytes, 'image/jpeg').token}` : null);
