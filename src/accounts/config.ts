@@ -30,7 +30,6 @@ export const ApiKeyRecordSchema = z.object({
   created_at: z.string().optional(),
   revoked: z.boolean().default(false),
 });
-export type ApiKeyRecord = z.infer<typeof ApiKeyRecordSchema>;
 
 export const AccountsConfigSchema = z
   .object({

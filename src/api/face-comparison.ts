@@ -41,8 +41,6 @@ export const FaceComparisonRequestSchema = z
   })
   .openapi('FaceComparisonRequest');
 
-export type FaceComparisonRequest = z.infer<typeof FaceComparisonRequestSchema>;
-
 export const IdentitySchema = z
   .object({ full_name: z.string() })
   .catchall(z.unknown())
@@ -96,4 +94,3 @@ export const FaceComparisonResponseSchema = z
   .openapi('FaceComparisonResponse');
 
 export type FaceComparisonResponse = z.infer<typeof FaceComparisonResponseSchema>;
-export type FaceComparisonData = z.infer<typeof FaceComparisonDataSchema>;

@@ -47,8 +47,6 @@ export const FaceMatchReportRequestSchema = z
   })
   .openapi('FaceMatchReportRequest');
 
-export type FaceMatchReportRequest = z.infer<typeof FaceMatchReportRequestSchema>;
-
 export const FaceMatchReportSchema = z
   .object({
     face_match: z.object({

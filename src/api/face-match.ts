@@ -74,8 +74,6 @@ export const FaceMatchRequestSchema = z
   })
   .openapi('FaceMatchRequest');
 
-export type FaceMatchRequest = z.infer<typeof FaceMatchRequestSchema>;
-
 export const DocumentCheckSchema = z
   .object({
     requestedType: z.enum(DOCUMENT_TYPES).openapi({ example: 'INE' }),
@@ -128,7 +126,6 @@ export const FaceMatchEnvelopeSchema = z
   .openapi('FaceMatchEnvelope');
 
 export type FaceMatchEnvelope = z.infer<typeof FaceMatchEnvelopeSchema>;
-export type FaceMatchResult = z.infer<typeof FaceMatchResultSchema>;
 export type FieldError = z.infer<typeof FieldErrorSchema>;
 
 interface RenderedError {

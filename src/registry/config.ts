@@ -3,7 +3,7 @@
  * defaults point at the mock hosts that `createRegistryMocks` serves, with the mocks' credentials.
  */
 import { z } from 'zod';
-import { DEFAULT_BREAKER_OPTIONS } from './resilience.ts';
+import { DEFAULT_BREAKER_OPTIONS, DEFAULT_RETRY_POLICY } from './resilience.ts';
 
 /** Hosts under the reserved `.test` TLD: they never resolve, so an unmocked call fails fast. */
 export const MOCK_BASE_URLS = {
@@ -46,10 +46,10 @@ export const registryConfigSchema = z.object({
     .prefault({}),
   retry: z
     .object({
-      maxAttempts: z.number().int().min(1).max(10).default(3),
-      baseDelayMs: z.number().int().min(0).default(200),
-      maxDelayMs: z.number().int().min(0).default(2_000),
-      maxRetryAfterSeconds: z.number().min(0).default(2),
+      maxAttempts: z.number().int().min(1).max(10).default(DEFAULT_RETRY_POLICY.maxAttempts),
+      baseDelayMs: z.number().int().min(0).default(DEFAULT_RETRY_POLICY.baseDelayMs),
+      maxDelayMs: z.number().int().min(0).default(DEFAULT_RETRY_POLICY.maxDelayMs),
+      maxRetryAfterSeconds: z.number().min(0).default(DEFAULT_RETRY_POLICY.maxRetryAfterSeconds),
     })
     .prefault({}),
   breaker: z

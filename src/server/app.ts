@@ -42,5 +42,3 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   registerOpenApi(app);
   return app;
 }
-
-export type App = ReturnType<typeof createApp>;
