@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
-import { accountsConfigPath, demoConfig, loadAccountsConfig } from './accounts/config.ts';
+import { resolveAccountsConfig } from './accounts/config.ts';
 import { createAccountStore } from './accounts/store.ts';
 import { openUsageLedger } from './billing/ledger.ts';
 import { parseEnv } from './config/env.ts';
@@ -39,9 +39,11 @@ async function main(): Promise<void> {
   const engine = await createFaceEngine(engineConfig);
   const calibration = loadCalibration(engineConfig?.calibration ?? fromRepoRoot(env.FACEMATCH_CALIBRATION));
 
-  const accounts = loadAccountsConfig(accountsConfigPath(env.FACEMATCH_CONFIG), demoConfig(env.FACEMATCH_DEMO_API_KEY));
+  // The public demo key works only on purpose: `npm start` (--demo) or FACEMATCH_DEMO=on, and no accounts file.
+  const demo = env.FACEMATCH_DEMO === 'on' || process.argv.includes('--demo');
+  const accounts = resolveAccountsConfig({ configured: env.FACEMATCH_CONFIG, demo, demoKey: env.FACEMATCH_DEMO_API_KEY });
   if (accounts.source === 'demo') {
-    logger.warn('no accounts file; using the built-in demo organisation and demo API key (see README)', { config: 'built-in demo' });
+    logger.warn('demo mode: no accounts file; the built-in demo organisation and its public API key are active (see README)', { config: 'built-in demo' });
   }
   const ledger = await openUsageLedger(fromRepoRoot(env.FACEMATCH_LEDGER));
 

@@ -49,6 +49,14 @@ export const IdentitySchema = z
     example: { full_name: 'Adaeze Okonkwo', first_name: 'Adaeze', last_name: 'Okonkwo', date_of_birth: '1990-04-12', gender: 'F', nationality: 'NG' },
   });
 
+export const WithheldIdentitySchema = z
+  .object({
+    record: z.literal('WITHHELD').openapi({ description: 'The registry record is not returned: the selfie did not match it.' }),
+    id_type: z.string().openapi({ example: 'PE_DNI' }),
+    id_number: z.string().openapi({ description: 'The id_number sent, masked to its last characters.', example: '****2818' }),
+  })
+  .openapi('WithheldIdentity', { description: 'On MISMATCH: no registry data, only what the caller sent (the number masked).' });
+
 export const ConfidenceSchema = z
   .object({
     score: z.number().min(0).max(1).openapi({ description: 'Calibrated similarity of the selfie and the registry photo in [0, 1], rounded to 2 decimals.', example: 0.91 }),
@@ -64,7 +72,9 @@ export const FaceComparisonDataSchema = z
   .object({
     match_result: z.enum(MATCH_RESULTS).openapi({ description: 'CONFIRMED when score ≥ threshold, otherwise MISMATCH.', example: 'CONFIRMED' }),
     confidence: ConfidenceSchema,
-    identity: IdentitySchema,
+    identity: z.union([IdentitySchema, WithheldIdentitySchema]).openapi({
+      description: 'CONFIRMED: the identity record from the registry. MISMATCH: withheld; only the id_type and the masked id_number sent.',
+    }),
     details: z.object({
       reason_code: z.enum(REASON_CODES).openapi({ example: 'MATCH_SUCCESS' }),
       remarks: z.string().openapi({ description: 'Plain-language description of the result, for audit logs.', example: 'The selfie matches the registry photo with high confidence (score 0.91, threshold 0.75).' }),

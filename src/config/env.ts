@@ -29,11 +29,14 @@ export const envSchema = z.object({
     .string()
     .optional()
     .describe('Accounts file (organisations and hashed API keys). Unset: `config/facematch.json` if it exists.'),
+  FACEMATCH_DEMO: onOff
+    .default('off')
+    .describe('`on` allows the public demo organisation and key when no accounts file is configured or present (`npm start` turns it on with `--demo`). A configured accounts file always wins.'),
   FACEMATCH_DEMO_API_KEY: z
     .string()
     .min(16)
     .default('fm_demo_local_only_5b0d0c6f3a9e41d2')
-    .describe('The public demo key of the built-in demo organisation (used only when no accounts file exists).'),
+    .describe('The public demo key of the built-in demo organisation (used only in demo mode, see `FACEMATCH_DEMO`).'),
   FACEMATCH_LEDGER: z.string().default('var/usage.jsonl').describe('Usage ledger file (relative paths are from the repository root).'),
 
   FACEMATCH_CACHE_TTL_SECONDS: positiveInt.default(600).describe('How long a registry reference (embedding and record) stays in the in-memory cache.'),

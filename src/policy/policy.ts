@@ -30,6 +30,11 @@ export interface Decision {
   remarks: string;
   /** The response's one-line summary. */
   message: string;
+  /**
+   * Whether the registry's identity record may be returned. Only on CONFIRMED: a MISMATCH says the
+   * selfie is not this person, so the record would be someone else's personal data (data minimisation).
+   */
+  disclose_identity: boolean;
 }
 
 export interface Policy {
@@ -72,6 +77,7 @@ export function createPolicy(calibration: ScoreCalibration = rawCosineCalibratio
         tier,
         reason_code: confirmed ? 'MATCH_SUCCESS' : 'SCORE_BELOW_THRESHOLD',
         remarks: remarksFor(tier, score, threshold, facesInSelfie),
+        disclose_identity: confirmed,
         message: confirmed ? 'Face comparison completed: the selfie matches the ID photo.' : 'Face comparison completed: the selfie does not match the ID photo.',
       };
     },

@@ -2,8 +2,9 @@
  * The face-comparison use case, with no HTTP in it:
  *   validate id → reference (cache, else registry lookup → engine.analyze(photo) → cache)
  *                 ∥ engine.analyze(selfie) → policy.decide → outcome.
- * The reference and the selfie are processed concurrently; when both fail, the error reported is
- * chosen deterministically (selfie input errors, then reference/registry errors, then no face in selfie).
+ * The reference and the selfie are processed concurrently. A selfie failure (not an image, no face)
+ * wins over any registry or reference outcome and cancels the lookup, so until a face is found in the
+ * selfie an unknown number and a known one get the same answer (no free enumeration of numbers).
  * Failures are VerificationFailures (src/service/failures.ts); each response format maps them.
  */
 import type { FaceAnalysis, FaceEngine } from '../engine/types.ts';
@@ -117,7 +118,7 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
     } catch (err) {
       const mapped = mapSelfieError(err);
       // An unusable selfie makes the registry call pointless: stop it if still running.
-      if (mapped.kind === 'INVALID_IMAGE') abort.abort(mapped);
+      abort.abort(mapped);
       throw mapped;
     } finally {
       timings.selfie_analysis = ms(t);
@@ -155,9 +156,8 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
   })();
 
   const [selfieResult, referenceResult] = await Promise.allSettled([selfieTask, referenceTask]);
-  if (selfieResult.status === 'rejected' && (selfieResult.reason as VerificationFailure).kind !== 'NO_FACE') throw selfieResult.reason;
-  if (referenceResult.status === 'rejected') throw referenceResult.reason;
   if (selfieResult.status === 'rejected') throw selfieResult.reason;
+  if (referenceResult.status === 'rejected') throw referenceResult.reason;
 
   const selfie = selfieResult.value;
   const reference = referenceResult.value;

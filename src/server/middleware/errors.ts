@@ -68,6 +68,9 @@ export function toApiError(err: unknown): ApiError {
       return new ApiError('VALIDATION_ERROR', 'The request body must be a JSON object sent with Content-Type: application/json.', { body: err.message });
     }
     if (err.status === 401) return new ApiError('UNAUTHORIZED');
+    // Any other refusal of the request by the framework (415 media type, 405, ...) is the caller's
+    // error in the contract's terms, never a 500.
+    if (err.status < 500) return new ApiError('VALIDATION_ERROR', 'The request is malformed.', { request: err.message });
   }
   return new ApiError('SERVICE_ERROR', undefined, undefined, { cause: err });
 }

@@ -3,8 +3,11 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { errorResponse } from '../../api/envelope.ts';
 import { FaceComparisonRequestSchema, FaceComparisonResponseSchema, type FaceComparisonResponse } from '../../api/face-comparison.ts';
 import { METERED_ENDPOINTS } from '../../policy/charges.ts';
+import { maskIdNumber } from '../../registry/mask.ts';
 import { compareFace } from '../../service/face-comparison.ts';
+import { DEFAULT_THRESHOLD } from '../../policy/thresholds.ts';
 import { meterFor } from '../metering.ts';
+import { thresholdWithinFloor } from '../threshold-floor.ts';
 import { authenticate, requireService } from '../middleware/auth.ts';
 import { limitBody } from '../middleware/body-limit.ts';
 import { requireJson } from '../middleware/json.ts';
@@ -55,12 +58,13 @@ export function registerFaceComparison(app: OpenAPIHono<AppEnv>, maxBodyBytes?: 
     const services = c.get('services');
     const requestId = c.get('requestId');
     const log = c.get('log');
+    const threshold = thresholdWithinFloor(c, { field: 'threshold', requested: body.threshold, productDefault: DEFAULT_THRESHOLD, scale: 1, code: 'INVALID_THRESHOLD_RANGE' });
     const meter = meterFor(c, { endpoint: ENDPOINT, unrecordedRetryable: false });
 
     const outcome = await meter.run(() =>
       compareFace(
         { registry: services.registry, engine: services.engine, policy: services.policy, cache: services.cache, logger: log },
-        { selfie: body.selfie, idType: body.id_type, idNumber: body.id_number, threshold: body.threshold, requestId, signal: c.req.raw.signal },
+        { selfie: body.selfie, idType: body.id_type, idNumber: body.id_number, threshold, requestId, signal: c.req.raw.signal },
       ),
     );
 
@@ -75,7 +79,9 @@ export function registerFaceComparison(app: OpenAPIHono<AppEnv>, maxBodyBytes?: 
       data: {
         match_result: decision.match_result,
         confidence: { score: decision.score, threshold: decision.threshold, status: decision.tier },
-        identity: outcome.identity as FaceComparisonResponse['data']['identity'],
+        identity: decision.disclose_identity
+          ? (outcome.identity as FaceComparisonResponse['data']['identity'])
+          : { record: 'WITHHELD', id_type: body.id_type, id_number: maskIdNumber(body.id_number) },
         details: { reason_code: decision.reason_code, remarks: decision.remarks, faces_in_selfie: outcome.facesInSelfie, source: outcome.source, warnings: outcome.warnings },
       },
       meta: { request_id: requestId, cache: outcome.cache, timings_ms: outcome.timings },

@@ -5,7 +5,9 @@ import { FaceMatchEnvelopeSchema, FaceMatchRequestSchema, faceMatchErrorCode, fa
 import { METERED_ENDPOINTS } from '../../policy/charges.ts';
 import { decideFaceMatch } from '../../policy/face-match.ts';
 import { matchFaces } from '../../service/face-match.ts';
+import { FACE_MATCH_DEFAULT_THRESHOLD } from '../../policy/thresholds.ts';
 import { meterFor } from '../metering.ts';
+import { thresholdWithinFloor } from '../threshold-floor.ts';
 import { toApiError } from '../middleware/errors.ts';
 import { VerificationFailure } from '../../service/failures.ts';
 import { authenticate, requireService } from '../middleware/auth.ts';
@@ -61,6 +63,7 @@ export function registerFaceMatch(app: OpenAPIHono<AppEnv>, maxBodyBytes?: numbe
     const body = c.req.valid('json');
     const services = c.get('services');
     const requestId = c.get('requestId');
+    const threshold = thresholdWithinFloor(c, { field: 'threshold', requested: body.threshold, productDefault: FACE_MATCH_DEFAULT_THRESHOLD, scale: 100, code: 'INVALID_THRESHOLD_RANGE' });
     const meter = meterFor(c, {
       endpoint: FACE_MATCH_ENDPOINT,
       unrecordedRetryable: true,
@@ -74,7 +77,7 @@ export function registerFaceMatch(app: OpenAPIHono<AppEnv>, maxBodyBytes?: numbe
       ),
     );
 
-    const decision = decideFaceMatch({ selfieFace: outcome.selfie !== null, idImageFace: outcome.idImage !== null, similarity: outcome.similarity, document: outcome.document }, body.threshold);
+    const decision = decideFaceMatch({ selfieFace: outcome.selfie !== null, idImageFace: outcome.idImage !== null, similarity: outcome.similarity, document: outcome.document }, threshold);
     const { charged } = await meter.result(decision.code);
 
     const response: FaceMatchEnvelope = {

@@ -6,7 +6,9 @@ import { FaceMatchReportRequestSchema, FaceMatchReportSchema, type FaceMatchRepo
 import { METERED_ENDPOINTS } from '../../policy/charges.ts';
 import { decideReport } from '../../policy/review.ts';
 import { matchFaces } from '../../service/face-match.ts';
+import { REPORT_DEFAULT_APPROVAL_THRESHOLD } from '../../policy/thresholds.ts';
 import { meterFor } from '../metering.ts';
+import { thresholdWithinFloor } from '../threshold-floor.ts';
 import { authenticate, requireService } from '../middleware/auth.ts';
 import { limitBody } from '../middleware/body-limit.ts';
 import { requireJson } from '../middleware/json.ts';
@@ -25,7 +27,7 @@ export function faceMatchReportRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBo
     summary: 'Facial similarity report: status with a review band, score 0–100, warnings, temporary image links',
     description:
       'Compares the selfie with the portrait on the ID image. `face_match.status` is Approved (score ≥ approval_threshold, default 90), In Review (review_threshold ≤ score < approval_threshold, default 75–90; also an approved score with a presentation-attack signal) or Rejected (below review_threshold, or no face in an image: score 0 with a NO_FACE_DETECTED warning). ' +
-      '`source_image` (ID portrait crop) and `target_image` (selfie face crop) are temporary links served by GET /v1/media/{token}, valid 60 minutes, held in memory only. Every completed report (HTTP 200) is billed; errors are not. Errors use the standard error envelope.',
+      '`source_image` (ID portrait crop) and `target_image` (selfie face crop) are temporary links served by GET /v1/media/{token}, valid 60 minutes, held in memory only: absolute on the configured public base URL, else relative to this service. Every completed report (HTTP 200) is billed; errors are not. Errors use the standard error envelope.',
     security: [{ bearerAuth: [] }],
     middleware: [authenticate, requireService('face_match'), limitBody(maxBodyBytes), requireJson] as const,
     request: { body: { required: true, content: { 'application/json': { schema: FaceMatchReportRequestSchema } } } },
@@ -41,15 +43,12 @@ export function faceMatchReportRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBo
   });
 }
 
-/** Absolute base for links: the configured public URL, else the request's origin (from its Host). */
-export function publicBase(c: Context<AppEnv>): string {
-  const configured = c.get('services').publicBaseUrl;
-  if (configured) return configured.replace(/\/+$/, '');
-  const url = new URL(c.req.url);
-  const host = c.req.header('host');
-  // Only a well-formed host[:port] is echoed into links; behind a proxy, configure the base URL instead.
-  const safeHost = host && /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host) ? host : url.host;
-  return `${url.protocol}//${safeHost}`;
+/**
+ * Base of the image links: the configured public URL, else nothing (relative links). Never the
+ * request's Host header, which the caller controls (a link to a host of their choosing).
+ */
+function linkBase(c: Context<AppEnv>): string {
+  return c.get('services').publicBaseUrl?.replace(/\/+$/, '') ?? '';
 }
 
 export function registerFaceMatchReport(app: OpenAPIHono<AppEnv>, maxBodyBytes?: number): void {
@@ -57,16 +56,23 @@ export function registerFaceMatchReport(app: OpenAPIHono<AppEnv>, maxBodyBytes?:
     const body = c.req.valid('json');
     const services = c.get('services');
     const log = c.get('log');
+    const approvalThreshold = thresholdWithinFloor(c, {
+      field: 'approval_threshold',
+      requested: body.approval_threshold,
+      productDefault: REPORT_DEFAULT_APPROVAL_THRESHOLD,
+      scale: 100,
+      code: 'VALIDATION_ERROR',
+    });
     const meter = meterFor(c, { endpoint: FACE_MATCH_REPORT_ENDPOINT, unrecordedRetryable: true });
 
     const outcome = await meter.run(() =>
       matchFaces({ engine: services.engine, policy: services.policy, logger: log }, { selfie: body.selfie, idImage: body.idImage, withCrops: true, signal: c.req.raw.signal }),
     );
 
-    const { status, score, warnings, approval, review } = decideReport(outcome, { approval: body.approval_threshold, review: body.review_threshold });
+    const { status, score, warnings, approval, review } = decideReport(outcome, { approval: approvalThreshold, review: body.review_threshold });
     await meter.result(status);
 
-    const base = publicBase(c);
+    const base = linkBase(c);
     const link = (bytes: Uint8Array | undefined) => (bytes ? `${base}${MEDIA_PATH_PREFIX}${services.media.put(bytes, 'image/jpeg').token}` : null);
     const report: FaceMatchReport = {
       face_match: {
