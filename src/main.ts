@@ -19,6 +19,7 @@ import { createPolicy } from './policy/policy.ts';
 import { loadCalibration } from './policy/calibration.ts';
 import { createReferenceCache, createRegistry } from './registry/index.ts';
 import { createApp } from './server/app.ts';
+import { httpServerOptions } from './server/http-server.ts';
 import { systemClock } from './server/services.ts';
 import type { CachedReference } from './service/face-comparison.ts';
 
@@ -64,9 +65,11 @@ async function main(): Promise<void> {
     media: createMediaStore({ clock: systemClock, secret: env.FACEMATCH_MEDIA_SECRET }),
     documents: createDocumentChecker(),
     publicBaseUrl: env.FACEMATCH_PUBLIC_BASE_URL,
+    corsOrigins: env.FACEMATCH_CORS_ORIGINS,
   });
 
-  const server = serve({ fetch: app.fetch, port: env.PORT }, (info) => {
+  const serverOptions = httpServerOptions({ headersTimeoutMs: env.FACEMATCH_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.FACEMATCH_REQUEST_TIMEOUT_MS });
+  const server = serve({ fetch: app.fetch, port: env.PORT, serverOptions }, (info) => {
     logger.info('facematch listening', { port: info.port, engine: engine.version, calibration: calibration.version, id_types: registry.router.idTypes() });
   });
 

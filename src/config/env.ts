@@ -12,6 +12,12 @@ import { z } from 'zod';
 
 const positiveInt = z.coerce.number().int().positive();
 const onOff = z.enum(['on', 'off']);
+/** `scheme://host[:port]`, exactly as a browser sends it in the Origin header. */
+const isOrigin = (value: string): boolean => URL.canParse(value) && new URL(value).origin === value;
+const originList = z
+  .string()
+  .transform((value) => value.split(',').map((o) => o.trim()).filter(Boolean))
+  .refine((origins) => origins.every(isOrigin), 'a comma-separated list of origins such as https://app.example.com (no path, no trailing slash)');
 
 export const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000).describe('TCP port the HTTP service listens on.'),
@@ -49,6 +55,16 @@ export const envSchema = z.object({
     .optional()
     .describe('Secret (at least 16 characters) that signs the report\'s image links. Unset: a random key per process. The images stay in memory either way.'),
   FACEMATCH_PUBLIC_BASE_URL: z.url().optional().describe('Base of the report\'s image links as callers reach the service, e.g. `https://kyc.example.com` (set it behind a proxy).'),
+
+  FACEMATCH_CORS_ORIGINS: originList
+    .optional()
+    .describe('Comma-separated browser origins allowed to call the API (CORS), e.g. `https://app.example.com`. Unset: CORS off (no browser on another origin can read answers).'),
+  FACEMATCH_HEADERS_TIMEOUT_MS: positiveInt
+    .default(10_000)
+    .describe('Time a client has to send the request headers before the connection is closed (slow-loris defence).'),
+  FACEMATCH_REQUEST_TIMEOUT_MS: positiveInt
+    .default(60_000)
+    .describe('Time a client has to send the whole request (headers and body); at least `FACEMATCH_HEADERS_TIMEOUT_MS`.'),
 
   FACEMATCH_DATA_DIR: z.string().default('../shared/data').describe('Development photos read by the bench, tests and demo registries (relative paths are from the repository root).'),
   FACEMATCH_DEMO_FACES_DIR: z.string().optional().describe('Faces of the demo identities. Unset: `faces/` in `FACEMATCH_DATA_DIR`.'),

@@ -4,6 +4,7 @@ import { ApiError } from '../api/errors.ts';
 import type { AppEnv } from './env.ts';
 import { fromZodError, onError, sendError } from './middleware/errors.ts';
 import { requestContext } from './middleware/request-id.ts';
+import { corsFor, securityHeaders } from './middleware/http-headers.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerOpenApi } from './routes/openapi.ts';
 import { createDocumentChecker } from '../document/check.ts';
@@ -30,6 +31,8 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
     documents: services.documents ?? createDocumentChecker(),
   };
   app.use('*', requestContext(resolved));
+  app.use('*', securityHeaders());
+  app.use('*', corsFor(services.corsOrigins ?? []));
   app.onError(onError);
   app.notFound((c) => sendError(c, new ApiError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`)));
 

@@ -20,8 +20,20 @@ export type AppEnv = {
      * envelope. The error middleware calls it for every error, including the auth middleware's.
      */
     errorProfile?: ErrorProfile;
+    /** Fields of the request's audit line (who, which identity, what result); never biometrics. */
+    audit?: AuditFields;
   };
 };
+
+export interface AuditFields {
+  key_id?: string;
+  org_id?: string;
+  id_type?: string;
+  /** Masked: the last characters only. */
+  id_number_masked?: string;
+  /** The verdict or result code, else the error code. */
+  result?: string;
+}
 
 /** How one API profile turns an error (HTTP layer or use case) into its HTTP status and body. */
 export interface ErrorProfile {

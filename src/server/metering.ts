@@ -52,6 +52,7 @@ export function meterFor(c: Context<AppEnv>, options: MeterOptions): Meter {
     },
     async result(result) {
       const charged = isCharged(options.endpoint, result);
+      c.set('audit', { ...c.get('audit'), result });
       try {
         await write(result, charged);
       } catch (err) {

@@ -38,8 +38,10 @@ export interface Services {
   media?: MediaStore;
   /** The ID-image layout check of /v1/face-match. Default: createDocumentChecker(). */
   documents?: DocumentChecker;
-  /** Public base URL for absolute links (e.g. https://kyc.example.com). Default: the request's own origin (Host header). */
+  /** Public base URL for absolute links (e.g. https://kyc.example.com). Default: relative links (never the Host header). */
   publicBaseUrl?: string;
+  /** Browser origins allowed to call the API (CORS). Default: none (CORS off). */
+  corsOrigins?: string[];
 }
 
 /** Services with the optional collaborators resolved (what the routes see). */

@@ -15,7 +15,7 @@ export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_RETRY_AFTER_SECONDS = { unavailable: 5, rateLimited: 30 } as const;
 
 export function mapSelfieError(err: unknown): VerificationFailure {
-  return mapImageError(err, { field: 'selfie', label: 'The selfie', noFace: { image: 'selfie' } });
+  return mapImageError(err, SELFIE_TARGET);
 }
 
 export interface ImageErrorTarget {
@@ -26,6 +26,8 @@ export interface ImageErrorTarget {
   /** `details` of LANDMARKS_NOT_FOUND for this image. */
   noFace: Record<string, unknown>;
 }
+
+export const SELFIE_TARGET: ImageErrorTarget = { field: 'selfie', label: 'The selfie', noFace: { image: 'selfie' } };
 
 /** A caller-supplied image (selfie, ID image): engine failures → INVALID_IMAGE or NO_FACE. */
 export function mapImageError(err: unknown, target: ImageErrorTarget): VerificationFailure {

@@ -13,8 +13,9 @@ import { faceWarnings, similarityWarning, type FaceWarning } from '../policy/war
 import { maskIdNumber } from '../registry/mask.ts';
 import type { IdValidation, IdentityRecord, LookupContext, LookupResult } from '../registry/types.ts';
 import type { Logger } from '../logging/logger.ts';
-import { MAX_IMAGE_BYTES, mapReferenceError, mapRegistryError, mapSelfieError } from './errors.ts';
+import { MAX_IMAGE_BYTES, mapReferenceError, mapRegistryError, mapSelfieError, SELFIE_TARGET } from './errors.ts';
 import { internalFailure, VerificationFailure } from './failures.ts';
+import { refuseDecompressionBomb } from './image-guard.ts';
 
 /** What the service needs from the registry router (src/registry/router.ts). */
 export interface RegistryLookup {
@@ -114,6 +115,7 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
   const selfieTask = (async (): Promise<FaceAnalysis> => {
     const t = performance.now();
     try {
+      await refuseDecompressionBomb(input.selfie, SELFIE_TARGET);
       return await engine.analyze(input.selfie, { withLiveness: true });
     } catch (err) {
       const mapped = mapSelfieError(err);

@@ -14,8 +14,9 @@ import type { Logger } from '../logging/logger.ts';
 import { percentScore } from '../policy/review.ts';
 import type { Policy } from '../policy/policy.ts';
 import { faceWarnings, noFaceWarning, type FaceWarning } from '../policy/warnings.ts';
-import { MAX_IMAGE_BYTES, mapImageError, type ImageErrorTarget } from './errors.ts';
+import { MAX_IMAGE_BYTES, mapImageError, SELFIE_TARGET, type ImageErrorTarget } from './errors.ts';
 import { internalFailure, VerificationFailure } from './failures.ts';
+import { refuseDecompressionBomb } from './image-guard.ts';
 import { estimateDecodedBytes } from './face-comparison.ts';
 
 export interface FaceMatchDeps {
@@ -46,7 +47,6 @@ export interface FaceMatchOutcome {
   timings: Record<string, number>;
 }
 
-export const SELFIE_TARGET: ImageErrorTarget = { field: 'selfie', label: 'The selfie', noFace: { image: 'selfie' } };
 export const ID_IMAGE_TARGET: ImageErrorTarget = { field: 'idImage', label: 'The ID image', noFace: { image: 'idImage' } };
 
 const ms = (start: number) => Math.round((performance.now() - start) * 10) / 10;
@@ -64,6 +64,7 @@ export async function matchFaces(deps: FaceMatchDeps, input: FaceMatchInput): Pr
   const analyse = async (image: string, target: ImageErrorTarget, withLiveness: boolean, stage: string): Promise<FaceAnalysis | null> => {
     const t = performance.now();
     try {
+      await refuseDecompressionBomb(image, target);
       return await engine.analyze(image, { withLiveness, withCrop: input.withCrops ?? false });
     } catch (err) {
       if (err instanceof EngineError && err.code === 'NO_FACE') return null;

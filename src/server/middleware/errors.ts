@@ -26,6 +26,7 @@ export function errorBody(c: Context<AppEnv>, err: ApiError): ErrorEnvelope {
 
 /** `original` is what was thrown (a use-case failure or an ApiError); `err` its standard-envelope form. */
 export function sendError(c: Context<AppEnv>, err: ApiError, original: ApiError | VerificationFailure = err): Response {
+  c.set('audit', { ...c.get('audit'), result: err.code });
   if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
   c.header('Cache-Control', 'no-store');
   // Routes of another API profile (000's strict envelope) map what was thrown their own way, once.

@@ -58,6 +58,7 @@ export function registerFaceComparison(app: OpenAPIHono<AppEnv>, maxBodyBytes?: 
     const services = c.get('services');
     const requestId = c.get('requestId');
     const log = c.get('log');
+    c.set('audit', { ...c.get('audit'), id_type: body.id_type, id_number_masked: maskIdNumber(body.id_number) });
     const threshold = thresholdWithinFloor(c, { field: 'threshold', requested: body.threshold, productDefault: DEFAULT_THRESHOLD, scale: 1, code: 'INVALID_THRESHOLD_RANGE' });
     const meter = meterFor(c, { endpoint: ENDPOINT, unrecordedRetryable: false });
 
