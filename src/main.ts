@@ -17,11 +17,17 @@ import { createLogger } from './logging/logger.ts';
 import { createMediaStore } from './media/store.ts';
 import { createPolicy } from './policy/policy.ts';
 import { loadCalibration } from './policy/calibration.ts';
+import { ADAPTERS } from '../adapters/index.ts';
 import { createReferenceCache, createRegistry } from './registry/index.ts';
 import { createApp } from './server/app.ts';
 import { httpServerOptions } from './server/http-server.ts';
 import { systemClock } from './server/services.ts';
 import type { CachedReference } from './service/face-comparison.ts';
+import { availableParallelism } from 'node:os';
+import { Redis } from 'ioredis';
+import { AdmissionControl, createRequestLimits, createShutdown, memoryLimiterBackend, parseLimitsSettings, redisLimiterBackend } from './limits/index.ts';
+import { createMetrics } from './observability/metrics.ts';
+
 
 async function main(): Promise<void> {
   const env = parseEnv();
@@ -33,7 +39,7 @@ async function main(): Promise<void> {
 
   const registryConfigFile = env.FACEMATCH_REGISTRY_CONFIG;
   const registryConfig: unknown = registryConfigFile ? JSON.parse(readFileSync(registryConfigFile, 'utf8')) : {};
-  const registry = createRegistry(registryConfig as Parameters<typeof createRegistry>[0], { logger: logger.child({ component: 'registry' }) });
+  const registry = createRegistry(registryConfig as Parameters<typeof createRegistry>[0], { adapters: ADAPTERS, logger: logger.child({ component: 'registry' }) });
 
   const engineConfigFile = env.FACEMATCH_ENGINE_CONFIG;
   const engineConfig = engineConfigFile ? readEngineConfig(engineConfigFile) : undefined;
@@ -47,6 +53,18 @@ async function main(): Promise<void> {
     logger.warn('demo mode: no accounts file; the built-in demo organisation and its public API key are active (see README)', { config: 'built-in demo' });
   }
   const ledger = await openUsageLedger(fromRepoRoot(env.FACEMATCH_LEDGER));
+
+  // Admission control, limits (fleet-wide in Redis when REDIS_URL is set), metrics: README "Limits", "Metrics".
+  const ops = parseLimitsSettings(process.env, engineConfig?.workers ?? availableParallelism());
+  const redis = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
+  redis?.on('error', (err: Error) => logger.warn('redis error', { error: err.message }));
+  const metrics = createMetrics({ breakers: () => [...registry.breakers].map(([id, b]) => [id, b.currentState] as const) });
+  const admission = new AdmissionControl(ops.admission, {
+    onChange: ({ active, queued }) => {
+      metrics.admissionActive.set(active);
+      metrics.admissionQueued.set(queued);
+    },
+  });
 
   const app = createApp({
     registry: registry.router,
@@ -66,6 +84,11 @@ async function main(): Promise<void> {
     documents: createDocumentChecker(),
     publicBaseUrl: env.FACEMATCH_PUBLIC_BASE_URL,
     corsOrigins: env.FACEMATCH_CORS_ORIGINS,
+    admission,
+    requestLimits: createRequestLimits({ policy: ops.policy, backend: redis ? redisLimiterBackend(redis) : memoryLimiterBackend(), idKeySecret: ops.idKeySecret }),
+    metrics,
+    metricsToken: ops.metricsToken,
+    readiness: redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : [],
   });
 
   const serverOptions = httpServerOptions({ headersTimeoutMs: env.FACEMATCH_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.FACEMATCH_REQUEST_TIMEOUT_MS });
@@ -73,23 +96,26 @@ async function main(): Promise<void> {
     logger.info('facematch listening', { port: info.port, engine: engine.version, calibration: calibration.version, id_types: registry.router.idTypes() });
   });
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('shutting down', { signal });
-    server.close(async () => {
-      await ledger.close();
-      await registry.close();
-      mocks?.close();
-      const closable = engine as { close?: () => Promise<void> };
-      await closable.close?.();
-      process.exit(0);
-    });
-    setTimeout(() => process.exit(0), 10_000).unref();
+  const stop = createShutdown({
+    server,
+    admission,
+    deadlineMs: ops.shutdownDeadlineMs,
+    logger,
+    closers: [
+      { name: 'ledger', close: () => ledger.close() },
+      { name: 'registry', close: () => registry.close() },
+      { name: 'mocks', close: () => mocks?.close() },
+      { name: 'engine', close: () => (engine as { close?: () => Promise<void> }).close?.() },
+      { name: 'redis', close: async () => void (await redis?.quit()) },
+    ],
+  });
+  const onSignal = (signal: string) => {
+    // A closer that hangs must not keep a stopped replica alive.
+    setTimeout(() => process.exit(1), ops.shutdownDeadlineMs + 5_000).unref();
+    void stop(signal).then((code) => process.exit(code));
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
 }
 
 main().catch((err: unknown) => {

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { envVar } from '../config/env.ts';
 import { repoRoot } from '../config/paths.ts';
 import { API_KEY_HASH_PATTERN, hashApiKey } from './keys.ts';
+import { OrganisationLimitsSchema } from '../policy/limits.ts';
 
 export const SERVICES = ['face_match', 'liveness', 'identity_lookup'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -24,6 +25,8 @@ export const OrganisationSchema = z.object({
    * policy's default, 0.60 (the permissive calibrated point). A lower request is refused, not clamped.
    */
   threshold_floor: z.number().min(0).max(1).optional(),
+  /** Per-key request budgets for this organisation's keys; the service defaults apply when absent. */
+  limits: OrganisationLimitsSchema.optional(),
 });
 export type Organisation = z.infer<typeof OrganisationSchema>;
 

@@ -18,7 +18,7 @@ export const FACE_MATCH_ERRORS = {
   INVALID_REQUEST: { http: 400, message: 'The request is invalid; see errors for each field.' },
   UNAUTHORIZED: { http: 401, message: 'A valid API key is required: send Authorization: Bearer <api-key>.' },
   FORBIDDEN: { http: 403, message: 'Your organisation is not approved or not subscribed to the Face Match service.' },
-  /** Reserved: this service has no rate limiter; a gateway in front of it may answer with this code in the same envelope. */
+  /** A per-key or per-identity limit (Retry-After says when to retry). */
   RATE_LIMIT_EXCEEDED: { http: 429, message: 'Too many requests; retry later.' },
   INTERNAL_ERROR: { http: 500, message: 'An unexpected server error occurred. Retry with exponential backoff.' },
   SERVICE_UNAVAILABLE: { http: 503, message: 'The service is temporarily unavailable. Retry later.' },
@@ -159,6 +159,8 @@ function fromApiError(err: ApiError): RenderedError {
     case 'FORBIDDEN':
     case 'SUBSCRIPTION_REQUIRED':
       return { code: 'FORBIDDEN', message: err.message };
+    case 'RATE_LIMIT_EXCEEDED':
+      return { code: 'RATE_LIMIT_EXCEEDED', message: err.message };
     default:
       return { code: err.status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_ERROR' };
   }

@@ -53,3 +53,14 @@ export function usageClass(endpoint: string, result: string): UsageClass {
   const results = ruleFor(endpoint)?.results;
   return results && Object.hasOwn(results, result) ? results[result]! : 'error';
 }
+
+/** The completed results of `endpoint` that count as `kind` (for usage queries run in a database). */
+export function resultsOfClass(endpoint: string, kind: Exclude<UsageClass, 'error'>): string[] {
+  const results = ruleFor(endpoint)?.results ?? {};
+  return Object.keys(results).filter((r) => results[r] === kind);
+}
+
+/** Every completed (non-error) result of `endpoint`. */
+export function completedResults(endpoint: string): string[] {
+  return Object.keys(ruleFor(endpoint)?.results ?? {});
+}

@@ -12,11 +12,6 @@ import { toApiError } from './middleware/errors.ts';
 
 export interface MeterOptions {
   endpoint: MeteredEndpoint;
-  /**
-   * When a result cannot be recorded the client gets SERVICE_ERROR instead of an unbilled result:
-   * retryable 503 with Retry-After, or a plain 500 (the face comparison's documented answer).
-   */
-  unrecordedRetryable: boolean;
   /** The ledger's `result` for a failure: the route's error code. Default: the standard envelope's code. */
   failureCode?: (err: unknown) => string;
 }
@@ -24,7 +19,7 @@ export interface MeterOptions {
 export interface Meter {
   /** Run the use case; a failure is recorded (never charged) under its error code, then rethrown. */
   run<T>(work: () => Promise<T>): Promise<T>;
-  /** Record a completed result before it is released; throws SERVICE_ERROR when it cannot be. */
+  /** Record a completed result before it is released; throws a retryable 503 SERVICE_ERROR when it cannot be (never an unbilled result). */
   result(result: string): Promise<{ charged: boolean }>;
 }
 
@@ -56,8 +51,7 @@ export function meterFor(c: Context<AppEnv>, options: MeterOptions): Meter {
       try {
         await write(result, charged);
       } catch (err) {
-        const retry = options.unrecordedRetryable ? { status: 503, retryable: true, retryAfterSeconds: 1 } : {};
-        throw new ApiError('SERVICE_ERROR', 'The result could not be recorded. Retry the request.', undefined, { ...retry, cause: err });
+        throw new ApiError('SERVICE_ERROR', 'The result could not be recorded. Retry the request.', undefined, { status: 503, retryable: true, retryAfterSeconds: 1, cause: err });
       }
       return { charged };
     },

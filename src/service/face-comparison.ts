@@ -11,11 +11,12 @@ import type { FaceAnalysis, FaceEngine } from '../engine/types.ts';
 import type { Decision, Policy } from '../policy/policy.ts';
 import { faceWarnings, similarityWarning, type FaceWarning } from '../policy/warnings.ts';
 import { maskIdNumber } from '../registry/mask.ts';
-import type { IdValidation, IdentityRecord, LookupContext, LookupResult } from '../registry/types.ts';
+import type { IdValidation, IdentityRecord, LookupContext, LookupResult, MatchAtSourceResult } from '../registry/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import { MAX_IMAGE_BYTES, mapReferenceError, mapRegistryError, mapSelfieError, SELFIE_TARGET } from './errors.ts';
 import { internalFailure, VerificationFailure } from './failures.ts';
 import { refuseDecompressionBomb } from './image-guard.ts';
+import { compareAtSource } from './match-at-source.ts';
 
 /** What the service needs from the registry router (src/registry/router.ts). */
 export interface RegistryLookup {
@@ -23,6 +24,9 @@ export interface RegistryLookup {
   has(idType: string): boolean;
   validate(idType: string, idNumber: string): IdValidation;
   lookup(idType: string, idNumber: string, ctx: LookupContext): Promise<LookupResult>;
+  /** True when the registry compares the selfie itself (match at source). */
+  matchesAtSource(idType: string): boolean;
+  verifyFace(idType: string, idNumber: string, selfieJpeg: Uint8Array, ctx: LookupContext): Promise<MatchAtSourceResult>;
 }
 
 /** What is cached per identity: never the photo bytes. */
@@ -33,10 +37,13 @@ export interface CachedReference {
   source: string;
 }
 
-/** The reference cache (src/registry/reference-cache.ts), keyed internally by a hash of id_type + id_number. */
+/**
+ * The reference cache (src/registry/reference-cache.ts: in memory, or Redis for a fleet), keyed
+ * internally by a hash of id_type + id_number.
+ */
 export interface ReferenceStore {
-  get(idType: string, idNumber: string): CachedReference | undefined;
-  set(idType: string, idNumber: string, value: CachedReference): void;
+  get(idType: string, idNumber: string): CachedReference | undefined | Promise<CachedReference | undefined>;
+  set(idType: string, idNumber: string, value: CachedReference): void | Promise<void>;
 }
 
 export interface FaceComparisonDeps {
@@ -54,17 +61,22 @@ export interface FaceComparisonInput {
   threshold?: number;
   requestId: string;
   signal?: AbortSignal;
+  /** The caller's API key id, for the registry's per-caller circuit-breaker accounting. */
+  callerId?: string;
 }
 
 export interface FaceComparisonOutcome {
   decision: Decision;
-  identity: IdentityRecord;
+  /** The registry's record; for match at source, only what that registry confirms (it may hold no name). */
+  identity: IdentityRecord | Record<string, unknown>;
   source: string;
   facesInSelfie: number;
   cache: 'hit' | 'miss';
   timings: Record<string, number>;
   /** Findings about the selfie and a below-threshold score (src/policy/warnings.ts); they do not change the verdict. */
   warnings: FaceWarning[];
+  /** Set when the registry compared the faces itself: its own band and similarity (0–1 on its scale). */
+  atSource?: { registryBand: string; registrySimilarity: number };
 }
 
 /** Decoded size of raw base64 or a base64 data URL, without decoding it. */
@@ -109,6 +121,8 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
     throw new VerificationFailure('IMAGE_TOO_LARGE', 'The selfie is larger than 10 MB.', { field: 'selfie', max_bytes: MAX_IMAGE_BYTES });
   }
 
+  if (registry.matchesAtSource(input.idType)) return compareAtSource(deps, input, idNumber, started);
+
   const abort = new AbortController();
   const signal = input.signal ? AbortSignal.any([input.signal, abort.signal]) : abort.signal;
 
@@ -129,7 +143,8 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
 
   let cacheState: 'hit' | 'miss' = 'miss';
   const referenceTask = (async (): Promise<CachedReference> => {
-    const cached = cache.get(input.idType, idNumber);
+    // A shared cache that cannot be reached fails the request (retryable 503) rather than paying the registry unseen.
+    const cached = await cache.get(input.idType, idNumber);
     if (cached && cached.engineVersion === engine.version) {
       cacheState = 'hit';
       return cached;
@@ -137,7 +152,7 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
     let t = performance.now();
     let found: LookupResult;
     try {
-      found = await registry.lookup(input.idType, idNumber, { requestId: input.requestId, signal });
+      found = await registry.lookup(input.idType, idNumber, { requestId: input.requestId, signal, callerId: input.callerId });
     } catch (err) {
       throw mapRegistryError(err);
     } finally {
@@ -153,7 +168,12 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
       timings.reference_analysis = ms(t);
     }
     const entry: CachedReference = { identity: found.identity, embedding: analysis.embedding, engineVersion: engine.version, source: found.source };
-    cache.set(input.idType, idNumber, entry);
+    try {
+      await cache.set(input.idType, idNumber, entry);
+    } catch (err) {
+      // The registry was paid and the answer is good: serve it; the next request looks it up again.
+      logger.warn('reference cache write failed', { error: (err as Error).message });
+    }
     return entry;
   })();
 

@@ -9,7 +9,9 @@ import { DEFAULT_THRESHOLD } from '../../policy/thresholds.ts';
 import { meterFor } from '../metering.ts';
 import { thresholdWithinFloor } from '../threshold-floor.ts';
 import { authenticate, requireService } from '../middleware/auth.ts';
+import { admitRequest } from '../middleware/admission.ts';
 import { limitBody } from '../middleware/body-limit.ts';
+import { limitIdentityAttempts } from '../middleware/identity-limits.ts';
 import { requireJson } from '../middleware/json.ts';
 import type { AppEnv } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
@@ -34,7 +36,7 @@ export function faceComparisonRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBod
       'Strength tiers (`data.confidence.status`): STRONG_MATCH when score ≥ threshold and ≥ 0.85; MATCH when score ≥ threshold and < 0.85; NO_MATCH when score < threshold. ' +
       'Only CONFIRMED results are charged. A registry outage is reported as HTTP 503 SERVICE_ERROR with `retryable: true` and a Retry-After header, never as a MISMATCH.',
     security: [{ bearerAuth: [] }],
-    middleware: [markVerificationType, authenticate, requireService('face_match'), limitBody(maxBodyBytes), requireJson] as const,
+    middleware: [markVerificationType, authenticate, requireService('face_match'), admitRequest, limitBody(maxBodyBytes), requireJson] as const,
     request: {
       body: { required: true, content: { 'application/json': { schema: FaceComparisonRequestSchema } } },
     },
@@ -45,6 +47,7 @@ export function faceComparisonRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBod
       403: errorResponse('FORBIDDEN (organisation not approved) or SUBSCRIPTION_REQUIRED (face_match not enabled).'),
       404: errorResponse('ID_NOT_FOUND: no record, or no usable reference photo (`details.reason`).'),
       413: errorResponse('PAYLOAD_TOO_LARGE: body over the limit or selfie over 10 MB decoded.'),
+      429: errorResponse('RATE_LIMIT_EXCEEDED: a limit of the API key or of the ID number was reached (`details.reason`); honour Retry-After.'),
       422: errorResponse('LANDMARKS_NOT_FOUND: no face in the selfie or in the registry photo (`details.image`).'),
       500: errorResponse('SERVICE_ERROR: unexpected server error.'),
       503: errorResponse('SERVICE_ERROR with retryable: true: the registry is unavailable or rate-limited; honour Retry-After.'),
@@ -60,17 +63,20 @@ export function registerFaceComparison(app: OpenAPIHono<AppEnv>, maxBodyBytes?: 
     const log = c.get('log');
     c.set('audit', { ...c.get('audit'), id_type: body.id_type, id_number_masked: maskIdNumber(body.id_number) });
     const threshold = thresholdWithinFloor(c, { field: 'threshold', requested: body.threshold, productDefault: DEFAULT_THRESHOLD, scale: 1, code: 'INVALID_THRESHOLD_RANGE' });
-    const meter = meterFor(c, { endpoint: ENDPOINT, unrecordedRetryable: false });
+    const meter = meterFor(c, { endpoint: ENDPOINT });
 
+    const attempt = await limitIdentityAttempts(c, body.id_type, body.id_number);
     const outcome = await meter.run(() =>
       compareFace(
         { registry: services.registry, engine: services.engine, policy: services.policy, cache: services.cache, logger: log },
-        { selfie: body.selfie, idType: body.id_type, idNumber: body.id_number, threshold, requestId, signal: c.req.raw.signal },
+        { selfie: body.selfie, idType: body.id_type, idNumber: body.id_number, threshold, requestId, signal: c.req.raw.signal, callerId: c.get('principal').keyId },
       ),
     );
 
     const { decision } = outcome;
     await meter.result(decision.match_result);
+
+    await attempt.settle(decision.match_result);
 
     const response: FaceComparisonResponse = {
       success: true,
@@ -83,7 +89,14 @@ export function registerFaceComparison(app: OpenAPIHono<AppEnv>, maxBodyBytes?: 
         identity: decision.disclose_identity
           ? (outcome.identity as FaceComparisonResponse['data']['identity'])
           : { record: 'WITHHELD', id_type: body.id_type, id_number: maskIdNumber(body.id_number) },
-        details: { reason_code: decision.reason_code, remarks: decision.remarks, faces_in_selfie: outcome.facesInSelfie, source: outcome.source, warnings: outcome.warnings },
+        details: {
+          reason_code: decision.reason_code,
+          remarks: decision.remarks,
+          faces_in_selfie: outcome.facesInSelfie,
+          source: outcome.source,
+          ...(outcome.atSource ? { match_at_source: true, registry_band: outcome.atSource.registryBand } : {}),
+          warnings: outcome.warnings,
+        },
       },
       meta: { request_id: requestId, cache: outcome.cache, timings_ms: outcome.timings },
     };

@@ -10,6 +10,7 @@ import { REPORT_DEFAULT_APPROVAL_THRESHOLD } from '../../policy/thresholds.ts';
 import { meterFor } from '../metering.ts';
 import { thresholdWithinFloor } from '../threshold-floor.ts';
 import { authenticate, requireService } from '../middleware/auth.ts';
+import { admitRequest } from '../middleware/admission.ts';
 import { limitBody } from '../middleware/body-limit.ts';
 import { requireJson } from '../middleware/json.ts';
 import type { AppEnv } from '../env.ts';
@@ -29,7 +30,7 @@ export function faceMatchReportRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBo
       'Compares the selfie with the portrait on the ID image. `face_match.status` is Approved (score ≥ approval_threshold, default 90), In Review (review_threshold ≤ score < approval_threshold, default 75–90; also an approved score with a presentation-attack signal) or Rejected (below review_threshold, or no face in an image: score 0 with a NO_FACE_DETECTED warning). ' +
       '`source_image` (ID portrait crop) and `target_image` (selfie face crop) are temporary links served by GET /v1/media/{token}, valid 60 minutes, held in memory only: absolute on the configured public base URL, else relative to this service. Every completed report (HTTP 200) is billed; errors are not. Errors use the standard error envelope.',
     security: [{ bearerAuth: [] }],
-    middleware: [authenticate, requireService('face_match'), limitBody(maxBodyBytes), requireJson] as const,
+    middleware: [authenticate, requireService('face_match'), admitRequest, limitBody(maxBodyBytes), requireJson] as const,
     request: { body: { required: true, content: { 'application/json': { schema: FaceMatchReportRequestSchema } } } },
     responses: {
       200: { description: 'The report (Approved, In Review or Rejected).', content: { 'application/json': { schema: FaceMatchReportSchema } } },
@@ -37,6 +38,7 @@ export function faceMatchReportRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBo
       401: errorResponse('UNAUTHORIZED'),
       403: errorResponse('FORBIDDEN or SUBSCRIPTION_REQUIRED'),
       413: errorResponse('PAYLOAD_TOO_LARGE: body over the limit or an image over 10 MB decoded.'),
+      429: errorResponse('RATE_LIMIT_EXCEEDED: the API key\'s requests per minute or per day (`details.reason`); honour Retry-After.'),
       500: errorResponse('SERVICE_ERROR'),
       503: errorResponse('SERVICE_ERROR with retryable: true: the report could not be recorded; retry.'),
     },
@@ -63,23 +65,26 @@ export function registerFaceMatchReport(app: OpenAPIHono<AppEnv>, maxBodyBytes?:
       scale: 100,
       code: 'VALIDATION_ERROR',
     });
-    const meter = meterFor(c, { endpoint: FACE_MATCH_REPORT_ENDPOINT, unrecordedRetryable: true });
+    const meter = meterFor(c, { endpoint: FACE_MATCH_REPORT_ENDPOINT });
 
     const outcome = await meter.run(() =>
       matchFaces({ engine: services.engine, policy: services.policy, logger: log }, { selfie: body.selfie, idImage: body.idImage, withCrops: true, signal: c.req.raw.signal }),
     );
 
     const { status, score, warnings, approval, review } = decideReport(outcome, { approval: approvalThreshold, review: body.review_threshold });
+
+    // Image links first: if their store is down the request fails (503) before anything is charged.
+    const base = linkBase(c);
+    const link = async (bytes: Uint8Array | undefined) => (bytes ? `${base}${MEDIA_PATH_PREFIX}${(await services.media.put(bytes, 'image/jpeg')).token}` : null);
+    const [sourceImage, targetImage] = await Promise.all([link(outcome.idImage?.crop), link(outcome.selfie?.crop)]);
     await meter.result(status);
 
-    const base = linkBase(c);
-    const link = (bytes: Uint8Array | undefined) => (bytes ? `${base}${MEDIA_PATH_PREFIX}${services.media.put(bytes, 'image/jpeg').token}` : null);
     const report: FaceMatchReport = {
       face_match: {
         status,
         score,
-        source_image: link(outcome.idImage?.crop),
-        target_image: link(outcome.selfie?.crop),
+        source_image: sourceImage,
+        target_image: targetImage,
         warnings,
       },
     };
