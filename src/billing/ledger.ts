@@ -91,4 +91,4 @@ export function createMemoryLedger(): UsageLedger & { records: UsageRecord[] } {
   };
 }
 
-export { FileUsageLedger, openUsageLedger, type FileLedgerOptions } from './file-ledger.ts';
+export { openUsageLedger } from './file-ledger.ts';
