@@ -26,6 +26,7 @@ export const FACE_MATCH_CODES = {
   UNAUTHORIZED: { http: 401, status: 'ERROR', billable: false, message: 'A valid API key is required: send Authorization: Bearer <api-key>.' },
   FORBIDDEN: { http: 403, status: 'ERROR', billable: false, message: 'Your organisation is not approved or not subscribed to the Face Match service.' },
   /** Reserved: this service has no rate limiter; a gateway in front of it may answer with this code in the same envelope. */
+  IDEMPOTENCY_KEY_REUSED: { http: 409, status: 'ERROR', billable: false, message: 'This Idempotency-Key was already used with a different request, or that request is still running.' },
   RATE_LIMIT_EXCEEDED: { http: 429, status: 'ERROR', billable: false, message: 'Too many requests; retry later.' },
   INTERNAL_ERROR: { http: 500, status: 'ERROR', billable: false, message: 'An unexpected server error occurred. Retry with exponential backoff.' },
   SERVICE_UNAVAILABLE: { http: 503, status: 'ERROR', billable: false, message: 'The service is temporarily unavailable. Retry later.' },
@@ -163,6 +164,10 @@ export function faceMatchErrorEnvelope(err: ApiError, ctx: { requestId: string; 
     case 'FORBIDDEN':
     case 'SUBSCRIPTION_REQUIRED':
       code = 'FORBIDDEN';
+      break;
+    case 'IDEMPOTENCY_KEY_REUSED':
+    case 'IDEMPOTENCY_KEY_IN_PROGRESS':
+      code = 'IDEMPOTENCY_KEY_REUSED';
       break;
     case 'SERVICE_ERROR':
       code = err.status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_ERROR';

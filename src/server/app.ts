@@ -8,6 +8,7 @@ import { registerHealth } from './routes/health.ts';
 import { registerOpenApi } from './routes/openapi.ts';
 import { createDocumentChecker } from '../document/check.ts';
 import { createMediaStore } from '../media/store.ts';
+import { createMemoryIdempotencyStore } from '../state/idempotency/store.ts';
 import { registerFaceComparison } from './routes/v1_face_comparison.ts';
 import { registerFaceMatch } from './routes/v1_face_match.ts';
 import { registerFaceMatchReport } from './routes/v1_face_match_report.ts';
@@ -28,6 +29,7 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
     ...services,
     media: services.media ?? createMediaStore({ clock: services.clock }),
     documents: services.documents ?? createDocumentChecker(),
+    idempotency: services.idempotency ?? createMemoryIdempotencyStore(),
   };
   app.use('*', requestContext(resolved));
   app.onError(onError);

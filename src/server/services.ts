@@ -5,6 +5,7 @@ import type { DocumentChecker } from '../document/check.ts';
 import type { FaceEngine } from '../engine/types.ts';
 import type { MediaStore } from '../media/store.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { IdempotencyStore } from '../state/idempotency/store.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { ReferenceStore, RegistryLookup } from '../service/face-comparison.ts';
 
@@ -38,9 +39,11 @@ export interface Services {
   media?: MediaStore;
   /** The ID-image layout check of /v1/face-match. Default: createDocumentChecker(). */
   documents?: DocumentChecker;
+  /** Idempotency-Key records (file or PostgreSQL beside the ledger). Default: in memory, per app. */
+  idempotency?: IdempotencyStore;
   /** Public base URL for absolute links (e.g. https://kyc.example.com). Default: the request's own origin (Host header). */
   publicBaseUrl?: string;
 }
 
 /** Services with the optional collaborators resolved (what the routes see). */
-export type ResolvedServices = Services & Required<Pick<Services, 'media' | 'documents'>>;
+export type ResolvedServices = Services & Required<Pick<Services, 'media' | 'documents' | 'idempotency'>>;
