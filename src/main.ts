@@ -7,20 +7,18 @@ import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { accountsConfigPath, demoConfig, loadAccountsConfig } from './accounts/config.ts';
 import { createAccountStore } from './accounts/store.ts';
-import { openUsageLedger } from './billing/ledger.ts';
 import { parseEnv } from './config/env.ts';
 import { fromRepoRoot } from './config/paths.ts';
 import { createDocumentChecker } from './document/check.ts';
 import { readEngineConfig } from './engine/config.ts';
 import { createFaceEngine } from './engine/index.ts';
 import { createLogger } from './logging/logger.ts';
-import { createMediaStore } from './media/store.ts';
 import { createPolicy } from './policy/policy.ts';
 import { loadCalibration } from './policy/calibration.ts';
-import { createReferenceCache, createRegistry } from './registry/index.ts';
+import { createRegistry } from './registry/index.ts';
 import { createApp } from './server/app.ts';
 import { systemClock } from './server/services.ts';
-import type { CachedReference } from './service/face-comparison.ts';
+import { openStateBackends } from './state/backends.ts';
 
 async function main(): Promise<void> {
   const env = parseEnv();
@@ -43,23 +41,35 @@ async function main(): Promise<void> {
   if (accounts.source === 'demo') {
     logger.warn('no accounts file; using the built-in demo organisation and demo API key (see README)', { config: 'built-in demo' });
   }
-  const ledger = await openUsageLedger(fromRepoRoot(env.FACEMATCH_LEDGER));
+  // Ledger and idempotency: file, or PostgreSQL (DATABASE_URL); cache and image links: memory, or Redis (REDIS_URL).
+  const state = await openStateBackends(
+    {
+      databaseUrl: env.DATABASE_URL,
+      redisUrl: env.REDIS_URL,
+      cacheSecret: env.FACEMATCH_CACHE_SECRET,
+      mediaSecret: env.FACEMATCH_MEDIA_SECRET,
+      ledgerFile: fromRepoRoot(env.FACEMATCH_LEDGER),
+      ledgerMaxBytes: env.FACEMATCH_LEDGER_MAX_BYTES,
+      cacheTtlMs: env.FACEMATCH_CACHE_TTL_SECONDS * 1000,
+      cacheMaxEntries: env.FACEMATCH_CACHE_MAX_ENTRIES,
+    },
+    { clock: systemClock, logger: logger.child({ component: 'state' }) },
+  );
+  logger.info('state backends', state.summary);
+  const { ledger } = state;
 
   const app = createApp({
     registry: registry.router,
     engine,
     policy: createPolicy(calibration),
-    cache: createReferenceCache<CachedReference>({
-      ttlMs: env.FACEMATCH_CACHE_TTL_SECONDS * 1000,
-      maxEntries: env.FACEMATCH_CACHE_MAX_ENTRIES,
-    }),
+    cache: state.cache,
     accounts: createAccountStore(accounts.config),
     ledger,
     logger,
     clock: systemClock,
     limits: { maxBodyBytes: env.FACEMATCH_MAX_BODY_BYTES },
-    // Report image links: in memory, 60 minutes; signed with a per-process random key unless a secret is set.
-    media: createMediaStore({ clock: systemClock, secret: env.FACEMATCH_MEDIA_SECRET }),
+    media: state.media,
+    idempotency: state.idempotency,
     documents: createDocumentChecker(),
     publicBaseUrl: env.FACEMATCH_PUBLIC_BASE_URL,
   });
@@ -74,7 +84,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info('shutting down', { signal });
     server.close(async () => {
-      await ledger.close();
+      await state.close();
       await registry.close();
       mocks?.close();
       const closable = engine as { close?: () => Promise<void> };
