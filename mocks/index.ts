@@ -1,5 +1,5 @@
 /**
- * Registry mocks: msw v2 handlers imitating the six registries (auth, request shapes, error
+ * Registry mocks: the msw v2 handlers of every adapter's mock (adapters/<id>/mock.ts), imitating the registries (auth, request shapes, error
  * bodies, business codes, rate limits, latency, special failure numbers), and helpers to run them.
  *
  *   const mocks = createRegistryMocks({ people: await loadDemoPeople(), latency: 'demo' });
@@ -8,21 +8,21 @@
  */
 import type { RequestHandler } from 'msw';
 import { setupServer, type SetupServer } from 'msw/node';
-import { MOCK_BASE_URLS } from '../src/registry/config.ts';
-import { bvnHandlers, type NibssMockState } from './bvn.ts';
-import { createMockContext } from './common.ts';
+import { ADAPTERS } from '../adapters/index.ts';
+import type { AdapterMockModule, MockInstance } from '../src/registry/plugin.ts';
+import { createMockContext, type MockContext } from './common.ts';
 import { loadDemoPeople, type LoadDemoPeopleOptions } from './demo-identities.ts';
-import { dhaHandlers, type DhaMockState } from './dha.ts';
-import { iprsHandlers } from './iprs.ts';
-import { niaHandlers } from './nia.ts';
-import { ninHandlers } from './nin.ts';
-import { reniecHandlers } from './reniec.ts';
-import type { MockAdapterId, MockPerson, MockState, RegistryMocksOptions } from './types.ts';
+import type { MockPerson, MockState, RegistryMocksOptions } from './types.ts';
 
 export * from './types.ts';
 export { SPECIAL_IDS, specialCaseFor, type SpecialCase } from './special-ids.ts';
 export { loadDemoPeople, readDemoIdentities, demoFacesDir, resolveFacePath, DEMO_IDENTITIES_FILE, type DemoIdentity } from './demo-identities.ts';
 export { syntheticJpeg, notAnImage } from './fixtures.ts';
+
+/** Every adapter's mock module, loaded once (a dynamic import per plug-in keeps msw out of production). */
+export const MOCK_MODULES: ReadonlyArray<{ id: string; baseUrl: string; module: AdapterMockModule }> = await Promise.all(
+  ADAPTERS.map(async (plugin) => ({ id: plugin.id, baseUrl: plugin.mock.baseUrl, module: await plugin.mock.load() })),
+);
 
 export interface RegistryMocks {
   handlers: RequestHandler[];
@@ -31,32 +31,20 @@ export interface RegistryMocks {
 
 export function createRegistryMocks(options: RegistryMocksOptions = {}): RegistryMocks {
   const ctx = createMockContext(options);
-  const base = (id: MockAdapterId) => (options.baseUrls?.[id] ?? MOCK_BASE_URLS[id]).replace(/\/+$/, '');
-  const nibss: NibssMockState = { sessions: new Map() };
-  const dha: DhaMockState = { tokens: new Map(), links: new Map() };
-  const handlers: RequestHandler[] = [
-    ...reniecHandlers(ctx, base('pe-reniec')),
-    ...iprsHandlers(ctx, base('ke-iprs')),
-    ...ninHandlers(ctx, base('ng-nin')),
-    ...bvnHandlers(ctx, base('ng-bvn'), nibss),
-    ...niaHandlers(ctx, base('gh-nia')),
-    ...dhaHandlers(ctx, base('za-dha'), dha),
-  ];
+  const instances: MockInstance[] = MOCK_MODULES.map(({ id, baseUrl, module }) => {
+    const createMock = module.createMock as (ctx: MockContext, baseUrl: string) => MockInstance;
+    return createMock(ctx, (options.baseUrls?.[id] ?? baseUrl).replace(/\/+$/, ''));
+  });
+  const handlers = instances.flatMap((m) => m.handlers as RequestHandler[]);
   const state: MockState = {
     lookups: (adapter) => ctx.counters.get(adapter) ?? 0,
-    revokeTokens: () => dha.tokens.clear(),
-    rotateNibssKeys: () => {
-      for (const [code, s] of nibss.sessions) nibss.sessions.set(code, { ...s, password: `${s.password}x` });
-    },
-    expirePhotoLinks: () => {
-      for (const link of dha.links.values()) link.expiresAt = 0;
-    },
+    revokeTokens: () => instances.forEach((m) => m.revokeTokens?.()),
+    rotateNibssKeys: () => instances.forEach((m) => m.rotateSessionKeys?.()),
+    expirePhotoLinks: () => instances.forEach((m) => m.expirePhotoLinks?.()),
     reset: () => {
       ctx.counters.clear();
       ctx.rateLimiter.reset();
-      nibss.sessions.clear();
-      dha.tokens.clear();
-      dha.links.clear();
+      instances.forEach((m) => m.reset?.());
     },
   };
   return { handlers, state };

@@ -1,9 +1,9 @@
 /**
- * Synthetic ID numbers that make a mock misbehave in one specific way. They pass each adapter's
- * validator (ZA numbers carry a valid Luhn digit), so the request really reaches the mock.
+ * Synthetic ID numbers that make a mock misbehave in one specific way. Each adapter's plug-in turns
+ * a 3-digit code into a number that passes its validator (`mock.specialId`), so the request really
+ * reaches the mock.
  */
-import { luhnCheckDigit } from '../src/registry/validators.ts';
-import type { MockAdapterId } from './types.ts';
+import { ADAPTERS } from '../adapters/index.ts';
 
 export type SpecialCase =
   | 'not_found'
@@ -34,30 +34,17 @@ const CODES: Record<SpecialCase, string> = {
   expired_link: '410',
 };
 
-function zaId(code: string): string {
-  const body = `8001015${code}08`;
-  return body + String(luhnCheckDigit(body));
-}
-
-const FORMATS: Record<MockAdapterId, (code: string) => string> = {
-  'pe-reniec': (c) => `10000${c}`,
-  'ke-iprs': (c) => `20000${c}`,
-  'ng-nin': (c) => `70000000${c}`,
-  'ng-bvn': (c) => `22000000${c}`,
-  'gh-nia': (c) => `GHA-000000${c}-0`,
-  'za-dha': zaId,
-};
-
-/** The special numbers per adapter, in each adapter's normalised form. */
-export const SPECIAL_IDS: Record<MockAdapterId, Record<SpecialCase, string>> = Object.fromEntries(
-  (Object.keys(FORMATS) as MockAdapterId[]).map((adapter) => [
-    adapter,
-    Object.fromEntries((Object.keys(CODES) as SpecialCase[]).map((c) => [c, FORMATS[adapter](CODES[c])])),
+/** The special numbers per adapter id, in each adapter's normalised form. */
+export const SPECIAL_IDS: Record<string, Record<SpecialCase, string>> = Object.fromEntries(
+  ADAPTERS.map((plugin) => [
+    plugin.id,
+    Object.fromEntries((Object.keys(CODES) as SpecialCase[]).map((c) => [c, plugin.mock.specialId(CODES[c])])),
   ]),
-) as Record<MockAdapterId, Record<SpecialCase, string>>;
+) as Record<string, Record<SpecialCase, string>>;
 
-export function specialCaseFor(adapter: MockAdapterId, idNumber: string): SpecialCase | undefined {
+export function specialCaseFor(adapter: string, idNumber: string): SpecialCase | undefined {
   const table = SPECIAL_IDS[adapter];
+  if (!table) return undefined;
   for (const c of Object.keys(table) as SpecialCase[]) if (table[c] === idNumber) return c;
   return undefined;
 }

@@ -1,6 +1,7 @@
 /** Shared types of the registry mocks. */
 
-export type MockAdapterId = 'pe-reniec' | 'ke-iprs' | 'ng-nin' | 'ng-bvn' | 'gh-nia' | 'za-dha';
+/** An adapter id (adapters/index.ts). */
+export type MockAdapterId = string;
 
 /** How a mock serialises a photo (where the registry's format allows the variant). */
 export type PhotoEncoding = 'base64' | 'data_url' | 'wrapped' | 'byte_array';
@@ -54,11 +55,11 @@ export interface RegistryMocksOptions {
 export interface MockState {
   /** Lookup requests received per adapter (token, Reset and photo-link calls not counted). */
   lookups(adapter: MockAdapterId): number;
-  /** Invalidate all issued OAuth tokens (DHA provider). */
+  /** Invalidate all issued OAuth tokens and sessions (every mock that issues them). */
   revokeTokens(): void;
-  /** Rotate NIBSS session keys as if another client had called Reset. */
+  /** Rotate session keys as if another client had reset them (NIBSS). */
   rotateNibssKeys(): void;
-  /** Expire every DHA photo link issued so far. */
+  /** Expire every signed photo link issued so far (DHA). */
   expirePhotoLinks(): void;
   /** Reset counters, quotas and tokens. */
   reset(): void;

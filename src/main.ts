@@ -15,10 +15,19 @@ import { createFaceEngine } from './engine/index.ts';
 import { createLogger } from './logging/logger.ts';
 import { createPolicy } from './policy/policy.ts';
 import { loadCalibration } from './policy/calibration.ts';
+import { ADAPTERS } from '../adapters/index.ts';
 import { createRegistry } from './registry/index.ts';
 import { createApp } from './server/app.ts';
 import { systemClock } from './server/services.ts';
 import { openStateBackends } from './state/backends.ts';
+import { availableParallelism } from 'node:os';
+import { AdmissionControl, createRequestLimits, createShutdown, memoryLimiterBackend, parseLimitsSettings, redisLimiterBackend } from './limits/index.ts';
+import { createMetrics } from './observability/metrics.ts';
+import { readKeyFile } from './receipts/keys.ts';
+import { createEphemeralReceiptSigner, createReceiptSigner } from './receipts/signer.ts';
+import { decisionLogPathBeside, openFileDecisionLog } from './review/decision-log.ts';
+import { createMemoryReviewQueue } from './review/queue.ts';
+
 
 async function main(): Promise<void> {
   const env = parseEnv();
@@ -30,7 +39,7 @@ async function main(): Promise<void> {
 
   const registryConfigFile = env.FACEMATCH_REGISTRY_CONFIG;
   const registryConfig: unknown = registryConfigFile ? JSON.parse(readFileSync(registryConfigFile, 'utf8')) : {};
-  const registry = createRegistry(registryConfig as Parameters<typeof createRegistry>[0], { logger: logger.child({ component: 'registry' }) });
+  const registry = createRegistry(registryConfig as Parameters<typeof createRegistry>[0], { adapters: ADAPTERS, logger: logger.child({ component: 'registry' }) });
 
   const engineConfigFile = env.FACEMATCH_ENGINE_CONFIG;
   const engineConfig = engineConfigFile ? readEngineConfig(engineConfigFile) : undefined;
@@ -58,6 +67,31 @@ async function main(): Promise<void> {
   logger.info('state backends', state.summary);
   const { ledger } = state;
 
+  // Admission control, limits (fleet-wide in Redis when REDIS_URL is set), metrics: README "Limits", "Metrics".
+  const ops = parseLimitsSettings(process.env, engineConfig?.workers ?? availableParallelism());
+  // One Redis client per replica (src/state/redis.ts) serves the cache, the image links and the limits.
+  const { redis, pool } = state;
+  const metrics = createMetrics({ breakers: () => [...registry.breakers].map(([id, b]) => [id, b.currentState] as const) });
+  const admission = new AdmissionControl(ops.admission, {
+    onChange: ({ active, queued }) => {
+      metrics.admissionActive.set(active);
+      metrics.admissionQueued.set(queued);
+    },
+  });
+  // Receipts: keys from FACEMATCH_RECEIPT_KEYS (a JWK Set; the last private key signs), else an in-memory key.
+  const receiptKeyFile = env.FACEMATCH_RECEIPT_KEYS;
+  const receipts = receiptKeyFile ? createReceiptSigner(readKeyFile(fromRepoRoot(receiptKeyFile))) : createEphemeralReceiptSigner();
+  if (!receiptKeyFile) {
+    logger.warn('no FACEMATCH_RECEIPT_KEYS: receipts are signed with a key generated in memory; they stop verifying against this service after a restart, and replicas do not share it (see README)', { kid: await receipts.activeKid() });
+  }
+  // Review queue: cases and crops in memory; decisions durable, beside the usage ledger.
+  const reviewDecisions = await openFileDecisionLog(env.FACEMATCH_REVIEW_DECISIONS ? fromRepoRoot(env.FACEMATCH_REVIEW_DECISIONS) : decisionLogPathBeside(fromRepoRoot(env.FACEMATCH_LEDGER)));
+  const review = {
+    queue: createMemoryReviewQueue({ clock: systemClock, ttlMs: env.FACEMATCH_REVIEW_TTL_MINUTES * 60_000 }),
+    decisions: reviewDecisions,
+    margin: env.FACEMATCH_REVIEW_MARGIN,
+  };
+
   const app = createApp({
     registry: registry.router,
     engine,
@@ -72,29 +106,42 @@ async function main(): Promise<void> {
     idempotency: state.idempotency,
     documents: createDocumentChecker(),
     publicBaseUrl: env.FACEMATCH_PUBLIC_BASE_URL,
+    admission,
+    requestLimits: createRequestLimits({ policy: ops.policy, backend: redis ? redisLimiterBackend(redis) : memoryLimiterBackend(), idKeySecret: ops.idKeySecret }),
+    metrics,
+    metricsToken: ops.metricsToken,
+    readiness: [
+      ...(pool ? [{ name: 'postgres', check: async () => void (await pool.query('SELECT 1')) }] : []),
+      ...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : []),
+    ],
+    receipts,
+    review,
   });
 
   const server = serve({ fetch: app.fetch, port: env.PORT }, (info) => {
     logger.info('facematch listening', { port: info.port, engine: engine.version, calibration: calibration.version, id_types: registry.router.idTypes() });
   });
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('shutting down', { signal });
-    server.close(async () => {
-      await state.close();
-      await registry.close();
-      mocks?.close();
-      const closable = engine as { close?: () => Promise<void> };
-      await closable.close?.();
-      process.exit(0);
-    });
-    setTimeout(() => process.exit(0), 10_000).unref();
+  const stop = createShutdown({
+    server,
+    admission,
+    deadlineMs: ops.shutdownDeadlineMs,
+    logger,
+    closers: [
+      { name: 'ledger, idempotency, PostgreSQL, Redis', close: () => state.close() },
+      { name: 'review decisions', close: () => reviewDecisions.close() },
+      { name: 'registry', close: () => registry.close() },
+      { name: 'mocks', close: () => mocks?.close() },
+      { name: 'engine', close: () => (engine as { close?: () => Promise<void> }).close?.() },
+    ],
+  });
+  const onSignal = (signal: string) => {
+    // A closer that hangs must not keep a stopped replica alive.
+    setTimeout(() => process.exit(1), ops.shutdownDeadlineMs + 5_000).unref();
+    void stop(signal).then((code) => process.exit(code));
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
 }
 
 main().catch((err: unknown) => {

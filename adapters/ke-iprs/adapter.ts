@@ -3,19 +3,8 @@
  * ErrorOcurred=true, nil elements as i:nil="true", Photo as a WCF base64 byte[].
  */
 import { XMLParser } from 'fast-xml-parser';
-import {
-  compact,
-  errorForStatus,
-  isRecord,
-  joinName,
-  normaliseGender,
-  scrub,
-  str,
-  toIsoDate,
-  type AdapterDeps,
-} from '../../src/registry/adapter-kit.ts';
+import { adapterKit, compact, isRecord, joinName, normaliseGender, scrub, str, toIsoDate, type AdapterDeps } from '../../src/registry/adapter-kit.ts';
 import { maskIdNumber } from '../../src/registry/mask.ts';
-import { decodePhoto } from '../../src/registry/photo.ts';
 import { SingleIdTypeAdapter } from '../../src/registry/single-type-adapter.ts';
 import { RegistryError, type LookupContext, type LookupResult } from '../../src/registry/types.ts';
 import { validateKeNationalId } from './id-number.ts';
@@ -28,6 +17,7 @@ export interface IprsConfig {
 }
 
 const ID = 'ke-iprs';
+const kit = adapterKit(ID);
 export const IPRS_SOAP_ACTION = 'http://tempuri.org/IServiceIPRS/GetDataByIdCard';
 
 export function xmlEscape(s: string): string {
@@ -65,13 +55,13 @@ function isNil(value: unknown): boolean {
 /** Classify an ErrorOcurred=true reply by its code/message [inf: IPRS publishes no code list]. */
 function errorFromResult(code: string | undefined, message: string): RegistryError {
   const text = `${code ?? ''} ${message}`;
-  if (/not\s*found|no\s+record|does not exist/i.test(text)) return new RegistryError('NOT_FOUND', `IPRS: ${message}`, { adapterId: ID });
+  if (/not\s*found|no\s+record|does not exist/i.test(text)) return kit.fail('NOT_FOUND', `IPRS: ${message}`);
   if (/login|password|credential|authenticat|authori[sz]/i.test(text)) {
-    return new RegistryError('UNAUTHORISED', `IPRS: ${message}`, { adapterId: ID });
+    return kit.fail('UNAUTHORISED', `IPRS: ${message}`);
   }
-  if (/invalid|format/i.test(text)) return new RegistryError('INVALID_ID', `IPRS: ${message}`, { adapterId: ID, retryable: false });
-  if (/limit|quota|too many/i.test(text)) return new RegistryError('RATE_LIMITED', `IPRS: ${message}`, { adapterId: ID, retryable: false });
-  return new RegistryError('UNAVAILABLE', `IPRS error: ${message}`, { adapterId: ID, retryable: false });
+  if (/invalid|format/i.test(text)) return kit.fail('INVALID_ID', `IPRS: ${message}`, { retryable: false });
+  if (/limit|quota|too many/i.test(text)) return kit.fail('RATE_LIMITED', `IPRS: ${message}`, { retryable: false });
+  return kit.fail('UNAVAILABLE', `IPRS error: ${message}`, { retryable: false });
 }
 
 export class IprsAdapter extends SingleIdTypeAdapter {
@@ -86,22 +76,19 @@ export class IprsAdapter extends SingleIdTypeAdapter {
 
   async lookup(idType: string, idNumber: string, ctx: LookupContext): Promise<LookupResult> {
     const { normalised: id, log } = this.prepare(idType, idNumber);
-    const res = await this.deps.http.request({
-      adapterId: ID,
+    const res = await this.send({
       method: 'POST',
       url: this.config.baseUrl,
       headers: { 'content-type': 'text/xml; charset=utf-8', SOAPAction: `"${IPRS_SOAP_ACTION}"` },
       body: buildGetDataByIdCard(this.config.username, this.config.password, id),
-      timeoutMs: this.deps.timeoutMs,
-      signal: ctx.signal,
-    });
+    }, ctx);
 
     const text = res.text();
     let doc: unknown;
     try {
       doc = /^\s*</.test(text) ? this.parser.parse(text, true) : undefined;
     } catch (cause) {
-      throw new RegistryError('MALFORMED', 'IPRS reply is not well-formed XML', { adapterId: ID, cause });
+      throw kit.fail('MALFORMED', 'IPRS reply is not well-formed XML', { cause });
     }
     const body = isRecord(doc) && isRecord(doc.Envelope) ? doc.Envelope.Body : undefined;
 
@@ -110,18 +97,18 @@ export class IprsAdapter extends SingleIdTypeAdapter {
       const faultstring = scrub(str(body.Fault.faultstring) ?? (isRecord(body.Fault.faultstring) ? str(body.Fault.faultstring['#text']) : undefined) ?? '');
       log.warn('iprs fault', { requestId: ctx.requestId, faultcode, status: res.status });
       if (/client|sender/i.test(faultcode) && /auth|login|password|credential|token/i.test(faultstring)) {
-        throw new RegistryError('UNAUTHORISED', `IPRS fault: ${faultstring}`, { adapterId: ID });
+        throw kit.fail('UNAUTHORISED', `IPRS fault: ${faultstring}`);
       }
       if (/client|sender/i.test(faultcode)) {
-        throw new RegistryError('MALFORMED', `IPRS rejected our request: ${faultstring}`, { adapterId: ID, retryable: false });
+        throw kit.fail('MALFORMED', `IPRS rejected our request: ${faultstring}`, { retryable: false });
       }
-      throw new RegistryError('UNAVAILABLE', `IPRS server fault: ${faultstring}`, { adapterId: ID });
+      throw kit.fail('UNAVAILABLE', `IPRS server fault: ${faultstring}`);
     }
-    if (res.status !== 200) throw errorForStatus(res, ID, 'IPRS');
+    if (res.status !== 200) throw kit.statusError(res, 'IPRS');
 
     const response = isRecord(body) ? body.GetDataByIdCardResponse : undefined;
     const r = isRecord(response) ? response.GetDataByIdCardResult : undefined;
-    if (!isRecord(r)) throw new RegistryError('MALFORMED', 'IPRS reply lacks GetDataByIdCardResult', { adapterId: ID });
+    if (!isRecord(r)) throw kit.fail('MALFORMED', 'IPRS reply lacks GetDataByIdCardResult');
 
     if (str(r.ErrorOcurred)?.toLowerCase() === 'true') {
       const err = errorFromResult(str(r.ErrorCode), scrub(str(r.ErrorMessage) ?? 'unspecified error'));
@@ -129,14 +116,13 @@ export class IprsAdapter extends SingleIdTypeAdapter {
       throw err;
     }
     if (str(r.Date_of_Death) && !isNil(r.Date_of_Death)) {
-      throw new RegistryError('RESTRICTED', 'IPRS: record shows a date of death', { adapterId: ID });
+      throw kit.fail('RESTRICTED', 'IPRS: record shows a date of death');
     }
     const fullName = joinName(str(r.First_Name), str(r.Other_Name), str(r.Surname));
-    if (!fullName) throw new RegistryError('MALFORMED', 'IPRS record has no name', { adapterId: ID });
-    const photo = decodePhoto(isNil(r.Photo) ? null : str(r.Photo), { adapterId: ID });
+    if (!fullName) throw kit.fail('MALFORMED', 'IPRS record has no name');
+    const photo = kit.photo(isNil(r.Photo) ? null : str(r.Photo));
     log.info('iprs record', { requestId: ctx.requestId, id: maskIdNumber(id) });
-    return {
-      identity: compact({
+    return this.found(compact({
         full_name: fullName,
         first_name: str(r.First_Name),
         middle_name: str(r.Other_Name),
@@ -151,10 +137,6 @@ export class IprsAdapter extends SingleIdTypeAdapter {
         date_of_expiry: toIsoDate(str(r.Date_of_Expiry), 'MDY'),
         occupation: str(r.Occupation),
         registration_office: str(r.RegOffice),
-      }),
-      photo,
-      source: ID,
-      fetchedAt: this.deps.now?.() ?? new Date(),
-    };
+      }), photo);
   }
 }

@@ -2,18 +2,8 @@
  * BVN (Nigeria) against NIBSS BVNR: `Reset` issues session keys in response headers, then each call
  * carries signed headers and an AES-128-CBC hex body; business result in `ResponseCode`.
  */
-import {
-  compact,
-  errorForStatus,
-  isRecord,
-  joinName,
-  normaliseGender,
-  str,
-  toIsoDate,
-  type AdapterDeps,
-} from '../../src/registry/adapter-kit.ts';
+import { adapterKit, compact, isRecord, joinName, normaliseGender, str, toIsoDate, type AdapterDeps } from '../../src/registry/adapter-kit.ts';
 import { maskIdNumber } from '../../src/registry/mask.ts';
-import { decodePhoto } from '../../src/registry/photo.ts';
 import { SingleIdTypeAdapter } from '../../src/registry/single-type-adapter.ts';
 import { RegistryError, type LookupContext, type LookupResult } from '../../src/registry/types.ts';
 import { nibssAuthorization, nibssDecrypt, nibssEncrypt, nibssSignature, type NibssSession } from './crypto.ts';
@@ -26,23 +16,24 @@ export interface NibssConfig {
 }
 
 const ID = 'ng-bvn';
+const kit = adapterKit(ID);
 
 /** NIBSS ResponseCode → typed failure [inf except '00' = success, which is client-confirmed]. */
 function errorForResponseCode(code: string): RegistryError {
   switch (code) {
     case '01':
-      return new RegistryError('NOT_FOUND', 'NIBSS: BVN not found', { adapterId: ID });
+      return kit.fail('NOT_FOUND', 'NIBSS: BVN not found');
     case '02':
-      return new RegistryError('INVALID_ID', 'NIBSS: invalid BVN', { adapterId: ID, retryable: false });
+      return kit.fail('INVALID_ID', 'NIBSS: invalid BVN', { retryable: false });
     case '03':
-      return new RegistryError('UNAUTHORISED', 'NIBSS: organisation not permitted', { adapterId: ID });
+      return kit.fail('UNAUTHORISED', 'NIBSS: organisation not permitted');
     case '51':
-      return new RegistryError('RATE_LIMITED', 'NIBSS: request limit exceeded', { adapterId: ID, retryable: false });
+      return kit.fail('RATE_LIMITED', 'NIBSS: request limit exceeded', { retryable: false });
     case '96':
     case '99':
-      return new RegistryError('UNAVAILABLE', `NIBSS system error (${code})`, { adapterId: ID });
+      return kit.fail('UNAVAILABLE', `NIBSS system error (${code})`);
     default:
-      return new RegistryError('MALFORMED', `NIBSS: unknown ResponseCode ${code}`, { adapterId: ID, retryable: false });
+      return kit.fail('MALFORMED', `NIBSS: unknown ResponseCode ${code}`, { retryable: false });
   }
 }
 
@@ -54,10 +45,6 @@ export class NibssBvnAdapter extends SingleIdTypeAdapter {
     deps: AdapterDeps,
   ) {
     super(ID, 'NIBSS BVN (Nigeria)', 'NG_BVN', validateNgBvn, deps);
-  }
-
-  private now(): Date {
-    return this.deps.now?.() ?? new Date();
   }
 
   /** One Reset per adapter instance, shared by concurrent callers; dropped on failure or 401. */
@@ -73,28 +60,24 @@ export class NibssBvnAdapter extends SingleIdTypeAdapter {
   }
 
   private async reset(ctx: LookupContext): Promise<NibssSession> {
-    const res = await this.deps.http.request({
-      adapterId: ID,
+    const res = await this.send({
       method: 'POST',
       url: new URL('/nibss/bvnr/Reset', this.config.baseUrl),
       headers: { OrganisationCode: Buffer.from(this.config.organisationCode).toString('base64') },
-      timeoutMs: this.deps.timeoutMs,
-      signal: ctx.signal,
-    });
-    if (res.status !== 200) throw errorForStatus(res, ID, 'NIBSS Reset');
+    }, ctx);
+    if (res.status !== 200) throw kit.statusError(res, 'NIBSS Reset');
     const aesKey = res.headers.get('aes_key');
     const ivKey = res.headers.get('ivkey');
     const password = res.headers.get('password');
     if (!aesKey || !ivKey || !password || Buffer.byteLength(aesKey) !== 16 || Buffer.byteLength(ivKey) !== 16) {
-      throw new RegistryError('MALFORMED', 'NIBSS Reset did not return usable keys', { adapterId: ID });
+      throw kit.fail('MALFORMED', 'NIBSS Reset did not return usable keys');
     }
     return { aesKey, ivKey, password };
   }
 
   private async call(operation: string, payload: object, ctx: LookupContext, session: NibssSession) {
     const code = this.config.organisationCode;
-    return this.deps.http.request({
-      adapterId: ID,
+    return this.send({
       method: 'POST',
       url: new URL(`/nibss/bvnr/${operation}`, this.config.baseUrl),
       headers: {
@@ -106,9 +89,7 @@ export class NibssBvnAdapter extends SingleIdTypeAdapter {
         accept: 'text/plain',
       },
       body: nibssEncrypt(JSON.stringify(payload), session),
-      timeoutMs: this.deps.timeoutMs,
-      signal: ctx.signal,
-    });
+    }, ctx);
   }
 
   async lookup(idType: string, idNumber: string, ctx: LookupContext): Promise<LookupResult> {
@@ -124,26 +105,25 @@ export class NibssBvnAdapter extends SingleIdTypeAdapter {
       res = await this.call('GetSingleBVN', { BVN: bvn }, ctx, session);
     }
     log.info('nibss reply', { requestId: ctx.requestId, id: maskIdNumber(bvn), status: res.status });
-    if (res.status !== 200) throw errorForStatus(res, ID, 'NIBSS');
+    if (res.status !== 200) throw kit.statusError(res, 'NIBSS');
 
     let payload: unknown;
     try {
       payload = JSON.parse(nibssDecrypt(res.text(), session));
     } catch (cause) {
-      throw new RegistryError('MALFORMED', 'NIBSS reply could not be decrypted or parsed', { adapterId: ID, cause });
+      throw kit.fail('MALFORMED', 'NIBSS reply could not be decrypted or parsed', { cause });
     }
     if (!isRecord(payload) || typeof payload.ResponseCode !== 'string') {
-      throw new RegistryError('MALFORMED', 'NIBSS reply lacks ResponseCode', { adapterId: ID });
+      throw kit.fail('MALFORMED', 'NIBSS reply lacks ResponseCode');
     }
     if (payload.ResponseCode !== '00') throw errorForResponseCode(payload.ResponseCode);
     if (/^(y|yes|true|1)$/i.test(str(payload.WatchListed) ?? '')) {
-      throw new RegistryError('RESTRICTED', 'NIBSS: BVN is watch-listed', { adapterId: ID });
+      throw kit.fail('RESTRICTED', 'NIBSS: BVN is watch-listed');
     }
     const fullName = joinName(str(payload.FirstName), str(payload.MiddleName), str(payload.LastName));
-    if (!fullName) throw new RegistryError('MALFORMED', 'NIBSS record has no name', { adapterId: ID });
-    const photo = decodePhoto(payload.base64Image, { adapterId: ID });
-    return {
-      identity: compact({
+    if (!fullName) throw kit.fail('MALFORMED', 'NIBSS record has no name');
+    const photo = kit.photo(payload.base64Image);
+    return this.found(compact({
         full_name: fullName,
         first_name: str(payload.FirstName),
         middle_name: str(payload.MiddleName),
@@ -156,10 +136,6 @@ export class NibssBvnAdapter extends SingleIdTypeAdapter {
         enrollment_branch: str(payload.EnrollmentBranch),
         level_of_account: str(payload.levelOfAccount),
         name_on_card: str(payload.nameOnCard),
-      }),
-      photo,
-      source: ID,
-      fetchedAt: this.now(),
-    };
+      }), photo);
   }
 }

@@ -2,20 +2,10 @@
  * RENIEC through PIDE (Peru): REST JSON, credentials in the body, business result codes inside
  * HTTP 200. See README.md for the interface and the evidence behind it.
  */
-import {
-  compact,
-  errorForStatus,
-  isRecord,
-  joinName,
-  parseJson,
-  scrub,
-  str,
-  type AdapterDeps,
-} from '../../src/registry/adapter-kit.ts';
+import { adapterKit, compact, isRecord, joinName, scrub, str, type AdapterDeps } from '../../src/registry/adapter-kit.ts';
 import { maskIdNumber } from '../../src/registry/mask.ts';
-import { decodePhoto } from '../../src/registry/photo.ts';
 import { SingleIdTypeAdapter } from '../../src/registry/single-type-adapter.ts';
-import { RegistryError, type LookupContext, type LookupResult } from '../../src/registry/types.ts';
+import { type LookupContext, type LookupResult } from '../../src/registry/types.ts';
 import { validatePeDni } from './id-number.ts';
 
 export interface ReniecConfig {
@@ -29,6 +19,7 @@ export interface ReniecConfig {
 }
 
 const ID = 'pe-reniec';
+const kit = adapterKit(ID);
 
 /** Seconds until the next midnight in Lima (UTC−5, no DST): when the daily quota resets. */
 export function secondsUntilLimaMidnight(now: Date): number {
@@ -49,8 +40,7 @@ export class ReniecAdapter extends SingleIdTypeAdapter {
     const { normalised: dni, log } = this.prepare(idType, idNumber);
     const url = new URL('/Rest/RENIEC/Consultar', this.config.baseUrl);
     url.searchParams.set('out', 'json');
-    const res = await this.deps.http.request({
-      adapterId: ID,
+    const res = await this.send({
       method: 'POST',
       url,
       headers: { 'content-type': 'application/json', accept: 'application/json' },
@@ -62,15 +52,13 @@ export class ReniecAdapter extends SingleIdTypeAdapter {
           password: this.config.password,
         },
       }),
-      timeoutMs: this.deps.timeoutMs,
-      signal: ctx.signal,
-    });
-    if (res.status !== 200) throw errorForStatus(res, ID, 'PIDE');
+    }, ctx);
+    if (res.status !== 200) throw kit.statusError(res, 'PIDE');
 
-    const body = parseJson(res, ID);
+    const body = kit.json(res);
     const ret = isRecord(body) && isRecord(body.consultarResponse) ? body.consultarResponse.return : undefined;
     if (!isRecord(ret) || typeof ret.coResultado !== 'string') {
-      throw new RegistryError('MALFORMED', 'PIDE reply lacks consultarResponse.return.coResultado', { adapterId: ID });
+      throw kit.fail('MALFORMED', 'PIDE reply lacks consultarResponse.return.coResultado');
     }
     const code = ret.coResultado;
     log.info('reniec reply', { requestId: ctx.requestId, id: maskIdNumber(dni), coResultado: code });
@@ -79,38 +67,36 @@ export class ReniecAdapter extends SingleIdTypeAdapter {
       case '0000':
         break;
       case '0001':
-        throw new RegistryError('RESTRICTED', `RENIEC: subject is a minor (${message})`, { adapterId: ID });
+        throw kit.fail('RESTRICTED', `RENIEC: subject is a minor (${message})`);
       case '0999':
-        throw new RegistryError('NOT_FOUND', `RENIEC: no record (${message})`, { adapterId: ID });
+        throw kit.fail('NOT_FOUND', `RENIEC: no record (${message})`);
       case '1000':
-        throw new RegistryError('INVALID_ID', `RENIEC rejected the input (${message})`, { adapterId: ID, retryable: false });
+        throw kit.fail('INVALID_ID', `RENIEC rejected the input (${message})`, { retryable: false });
       case '1001':
-        throw new RegistryError('UNAUTHORISED', `RENIEC: invalid credentials (${message})`, { adapterId: ID });
+        throw kit.fail('UNAUTHORISED', `RENIEC: invalid credentials (${message})`);
       case '1002':
-        throw new RegistryError('UNAUTHORISED', `RENIEC: password expired, rotate it via Actualizar (${message})`, { adapterId: ID });
+        throw kit.fail('UNAUTHORISED', `RENIEC: password expired, rotate it via Actualizar (${message})`);
       case '1003':
-        throw new RegistryError('RATE_LIMITED', `RENIEC: daily quota reached (${message})`, {
-          adapterId: ID,
+        throw kit.fail('RATE_LIMITED', `RENIEC: daily quota reached (${message})`, {
           retryable: false,
           retryAfterSeconds: secondsUntilLimaMidnight(this.deps.now?.() ?? new Date()),
         });
       default:
-        throw new RegistryError('MALFORMED', `RENIEC: unknown coResultado ${code}`, { adapterId: ID, retryable: false });
+        throw kit.fail('MALFORMED', `RENIEC: unknown coResultado ${code}`, { retryable: false });
     }
 
     const p = ret.datosPersona;
-    if (!isRecord(p)) throw new RegistryError('MALFORMED', 'RENIEC 0000 without datosPersona', { adapterId: ID });
+    if (!isRecord(p)) throw kit.fail('MALFORMED', 'RENIEC 0000 without datosPersona');
     const restriction = str(p.restriccion);
     if (restriction && !/^(ninguna|sin restricci[oó]n|-)$/i.test(restriction)) {
-      throw new RegistryError('RESTRICTED', 'RENIEC: record carries a restriction', { adapterId: ID });
+      throw kit.fail('RESTRICTED', 'RENIEC: record carries a restriction');
     }
     const first = str(p.prenombres);
     const last = joinName(str(p.apPrimer), str(p.apSegundo)) || undefined;
     const fullName = joinName(first, last);
-    if (!fullName) throw new RegistryError('MALFORMED', 'RENIEC record has no name', { adapterId: ID });
-    const photo = decodePhoto(p.foto, { adapterId: ID });
-    return {
-      identity: compact({
+    if (!fullName) throw kit.fail('MALFORMED', 'RENIEC record has no name');
+    const photo = kit.photo(p.foto);
+    return this.found(compact({
         full_name: fullName,
         first_name: first,
         last_name: last,
@@ -120,10 +106,6 @@ export class ReniecAdapter extends SingleIdTypeAdapter {
         marital_status: str(p.estadoCivil),
         ubigeo: str(p.ubigeo),
         nationality: 'PE',
-      }),
-      photo,
-      source: ID,
-      fetchedAt: this.deps.now?.() ?? new Date(),
-    };
+      }), photo);
   }
 }

@@ -3,23 +3,12 @@
  * (token cached, one refresh on 401), `consent: true` required, the portrait returned as a signed,
  * expiring URL that is fetched at once over the same pooled client.
  */
-import {
-  compact,
-  errorForStatus,
-  isRecord,
-  joinName,
-  normaliseGender,
-  parseJson,
-  scrub,
-  str,
-  toIsoDate,
-  type AdapterDeps,
-} from '../../src/registry/adapter-kit.ts';
-import { parseRetryAfter } from '../../src/registry/http.ts';
+import { adapterKit, compact, isRecord, joinName, normaliseGender, scrub, str, toIsoDate, type AdapterDeps } from '../../src/registry/adapter-kit.ts';
 import { maskIdNumber } from '../../src/registry/mask.ts';
-import { decodePhoto, DEFAULT_MAX_PHOTO_BYTES } from '../../src/registry/photo.ts';
+import { DEFAULT_MAX_PHOTO_BYTES } from '../../src/registry/photo.ts';
+import { OAuthClientCredentials } from '../../src/registry/oauth.ts';
 import { SingleIdTypeAdapter } from '../../src/registry/single-type-adapter.ts';
-import { RegistryError, type LookupContext, type LookupResult } from '../../src/registry/types.ts';
+import { type LookupContext, type LookupResult } from '../../src/registry/types.ts';
 import { validateZaId } from './id-number.ts';
 
 export interface DhaProviderConfig {
@@ -34,76 +23,25 @@ export interface DhaProviderConfig {
 }
 
 const ID = 'za-dha';
+const kit = adapterKit(ID);
 export const DHA_PHOTO_PATH = '/v1/za/dha/photo';
 
-interface CachedToken {
-  accessToken: string;
-  /** epoch ms */
-  expiresAt: number;
-}
-
 export class DhaProviderAdapter extends SingleIdTypeAdapter {
-  private token: Promise<CachedToken> | undefined;
+  private readonly oauth: OAuthClientCredentials;
 
   constructor(
     private readonly config: DhaProviderConfig,
     deps: AdapterDeps,
   ) {
     super(ID, 'DHA photo via provider (South Africa)', 'ZA_ID', validateZaId, deps);
-  }
-
-  private nowMs(): number {
-    return (this.deps.now?.() ?? new Date()).getTime();
-  }
-
-  private async getToken(ctx: LookupContext, force = false): Promise<string> {
-    const current = this.token;
-    if (!force && current) {
-      const t = await current.catch(() => undefined);
-      // Refresh 30 s early so a token never expires in flight.
-      if (t && t.expiresAt - 30_000 > this.nowMs()) return t.accessToken;
-    }
-    if (this.token === current) {
-      const pending = this.fetchToken(ctx);
-      this.token = pending;
-      pending.catch(() => {
-        if (this.token === pending) this.token = undefined;
-      });
-    }
-    return (await this.token!).accessToken;
-  }
-
-  private async fetchToken(ctx: LookupContext): Promise<CachedToken> {
-    const form = new URLSearchParams({ grant_type: 'client_credentials' });
-    if (this.config.scope) form.set('scope', this.config.scope);
-    const res = await this.deps.http.request({
-      adapterId: ID,
-      method: 'POST',
-      url: this.config.tokenUrl ?? new URL('/oauth/token', this.config.baseUrl),
-      headers: {
-        authorization: `Basic ${Buffer.from(`${this.config.clientId}:${this.config.clientSecret}`).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'application/json',
-      },
-      body: form.toString(),
-      timeoutMs: this.deps.timeoutMs,
-      signal: ctx.signal,
-    });
-    if (res.status === 400 || res.status === 401) {
-      throw new RegistryError('UNAUTHORISED', 'provider refused our client credentials', { adapterId: ID });
-    }
-    if (res.status !== 200) throw errorForStatus(res, ID, 'token endpoint');
-    const body = parseJson(res, ID);
-    if (!isRecord(body) || typeof body.access_token !== 'string' || body.access_token === '') {
-      throw new RegistryError('MALFORMED', 'token reply lacks access_token', { adapterId: ID });
-    }
-    const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 300;
-    return { accessToken: body.access_token, expiresAt: this.nowMs() + expiresIn * 1000 };
+    this.oauth = new OAuthClientCredentials(
+      { tokenUrl: config.tokenUrl ?? new URL('/oauth/token', config.baseUrl), clientId: config.clientId, clientSecret: config.clientSecret, scope: config.scope, party: 'provider' },
+      { adapterId: ID, http: deps.http, timeoutMs: deps.timeoutMs, now: () => this.now() },
+    );
   }
 
   private photoRequest(idNumber: string, token: string, ctx: LookupContext) {
-    return this.deps.http.request({
-      adapterId: ID,
+    return this.send({
       method: 'POST',
       url: new URL(DHA_PHOTO_PATH, this.config.baseUrl),
       headers: {
@@ -113,54 +51,42 @@ export class DhaProviderAdapter extends SingleIdTypeAdapter {
         'x-request-id': ctx.requestId,
       },
       body: JSON.stringify({ id_number: idNumber, consent: true }),
-      timeoutMs: this.deps.timeoutMs,
-      signal: ctx.signal,
-    });
+    }, ctx);
   }
 
   async lookup(idType: string, idNumber: string, ctx: LookupContext): Promise<LookupResult> {
     const { normalised: id, log } = this.prepare(idType, idNumber);
 
-    let res = await this.photoRequest(id, await this.getToken(ctx), ctx);
-    if (res.status === 401) {
-      log.warn('provider 401, refreshing token once', { requestId: ctx.requestId });
-      res = await this.photoRequest(id, await this.getToken(ctx, true), ctx);
-    }
+    const res = await this.oauth.withToken(ctx, (token) => this.photoRequest(id, token, ctx), () =>
+      log.warn('provider 401, refreshing token once', { requestId: ctx.requestId }),
+    );
     log.info('dha provider reply', { requestId: ctx.requestId, id: maskIdNumber(id), status: res.status });
-    if (res.status === 429) {
-      throw new RegistryError('RATE_LIMITED', 'provider rate limit', {
-        adapterId: ID,
-        retryAfterSeconds: parseRetryAfter(res.headers.get('retry-after')),
-      });
-    }
-    if (res.status === 401 || res.status === 403 || res.status >= 500) throw errorForStatus(res, ID, 'provider');
-    const body = parseJson(res, ID);
+    if (res.status === 429 || res.status === 401 || res.status === 403 || res.status >= 500) throw kit.statusError(res, 'provider');
+    const body = kit.json(res);
     const err = isRecord(body) && isRecord(body.error) ? body.error : undefined;
-    if (res.status === 404) throw new RegistryError('NOT_FOUND', `DHA: ${scrub(str(err?.message) ?? 'no record')}`, { adapterId: ID });
+    if (res.status === 404) throw kit.fail('NOT_FOUND', `DHA: ${scrub(str(err?.message) ?? 'no record')}`);
     if (res.status === 400 || res.status === 422) {
       const code = str(err?.code) ?? '';
       if (code === 'CONSENT_REQUIRED') {
-        throw new RegistryError('MALFORMED', 'provider says consent is missing', { adapterId: ID, retryable: false });
+        throw kit.fail('MALFORMED', 'provider says consent is missing', { retryable: false });
       }
-      throw new RegistryError('INVALID_ID', `provider rejected the ID number: ${scrub(str(err?.message) ?? code)}`, {
-        adapterId: ID,
+      throw kit.fail('INVALID_ID', `provider rejected the ID number: ${scrub(str(err?.message) ?? code)}`, {
         retryable: false,
       });
     }
-    if (res.status !== 200) throw errorForStatus(res, ID, 'provider');
+    if (res.status !== 200) throw kit.statusError(res, 'provider');
 
-    if (!isRecord(body) || !isRecord(body.person)) throw new RegistryError('MALFORMED', 'provider reply lacks person', { adapterId: ID });
+    if (!isRecord(body) || !isRecord(body.person)) throw kit.fail('MALFORMED', 'provider reply lacks person');
     const p = body.person;
     if (p.deceased === true || /deceased|blocked|suspended/i.test(str(p.status) ?? '')) {
-      throw new RegistryError('RESTRICTED', 'DHA: person is marked deceased or the ID is blocked', { adapterId: ID });
+      throw kit.fail('RESTRICTED', 'DHA: person is marked deceased or the ID is blocked');
     }
     const fullName = joinName(str(p.first_names), str(p.surname));
-    if (!fullName) throw new RegistryError('MALFORMED', 'DHA record has no name', { adapterId: ID });
+    if (!fullName) throw kit.fail('MALFORMED', 'DHA record has no name');
     const photoUrl = str(body.photo_url);
-    if (!photoUrl) throw new RegistryError('PHOTO_MISSING', 'DHA holds no portrait for this record', { adapterId: ID });
+    if (!photoUrl) throw kit.fail('PHOTO_MISSING', 'DHA holds no portrait for this record');
     const photo = await this.fetchPhoto(photoUrl, ctx);
-    return {
-      identity: compact({
+    return this.found(compact({
         full_name: fullName,
         first_name: str(p.first_names),
         last_name: str(p.surname),
@@ -168,11 +94,7 @@ export class DhaProviderAdapter extends SingleIdTypeAdapter {
         gender: normaliseGender(p.gender),
         citizenship: str(p.citizenship),
         nationality: str(p.nationality),
-      }),
-      photo,
-      source: ID,
-      fetchedAt: this.deps.now?.() ?? new Date(),
-    };
+      }), photo);
   }
 
   /** Fetch the signed URL at once; an expired link (403/404) is UNAVAILABLE, a new lookup gets a fresh one. */
@@ -181,24 +103,21 @@ export class DhaProviderAdapter extends SingleIdTypeAdapter {
     try {
       url = new URL(photoUrl);
     } catch (cause) {
-      throw new RegistryError('MALFORMED', 'photo_url is not a URL', { adapterId: ID, cause });
+      throw kit.fail('MALFORMED', 'photo_url is not a URL', { cause });
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new RegistryError('MALFORMED', 'photo_url has an unsupported scheme', { adapterId: ID });
+      throw kit.fail('MALFORMED', 'photo_url has an unsupported scheme');
     }
-    const res = await this.deps.http.request({
-      adapterId: ID,
+    const res = await this.send({
       method: 'GET',
       url,
       headers: { accept: 'image/jpeg' },
       maxResponseBytes: DEFAULT_MAX_PHOTO_BYTES,
-      timeoutMs: this.deps.timeoutMs,
-      signal: ctx.signal,
-    });
+    }, ctx);
     if (res.status === 403 || res.status === 404 || res.status === 410) {
-      throw new RegistryError('UNAVAILABLE', `photo link expired or gone (HTTP ${res.status})`, { adapterId: ID });
+      throw kit.fail('UNAVAILABLE', `photo link expired or gone (HTTP ${res.status})`);
     }
-    if (res.status !== 200) throw errorForStatus(res, ID, 'photo host');
-    return decodePhoto(res.body, { adapterId: ID });
+    if (res.status !== 200) throw kit.statusError(res, 'photo host');
+    return kit.photo(res.body);
   }
 }

@@ -54,6 +54,11 @@ export const ERROR_CODES = {
     message: 'A face could not be detected in one of the images.',
     description: 'No face was detected in the selfie or in the registry photo. `details.image` is "selfie" or "reference".',
   },
+  RATE_LIMIT_EXCEEDED: {
+    status: 429,
+    message: 'Too many requests; retry after the number of seconds in Retry-After.',
+    description: 'A limit was reached (`details.reason`): KEY_RATE_MINUTE or KEY_RATE_DAY (the API key\'s requests per minute or per day), ID_ATTEMPTS (verification attempts for one ID number, across all keys), ID_LOCKED or KEY_ID_LOCKED (repeated failed matches against the ID number). The response has a Retry-After header (seconds).',
+  },
   NOT_FOUND: {
     status: 404,
     message: 'No such endpoint.',
@@ -73,6 +78,16 @@ export const ERROR_CODES = {
     status: 409,
     message: 'A request with this Idempotency-Key is still being processed. Retry after it completes.',
     description: 'The first request with this Idempotency-Key has not finished yet (`retryable: true`, Retry-After). Retry to receive its answer.',
+  },
+  REVIEW_NOT_FOUND: {
+    status: 404,
+    message: 'No review case with this id is held for your organisation.',
+    description: 'GET/POST /v1/reviews/{id}: the case is unknown, belongs to another organisation, or expired (cases and their images are kept for 60 minutes by default).',
+  },
+  REVIEW_ALREADY_DECIDED: {
+    status: 409,
+    message: 'This review case has already been decided.',
+    description: 'POST /v1/reviews/{id}: a decision is already recorded for the case; decisions are final.',
   },
   SERVICE_ERROR: {
     status: 500,

@@ -4,6 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { MetaSchema } from './envelope.ts';
+import { CropLinksSchema, ReceiptJwsSchema } from '../receipts/openapi.ts';
 import { WarningSchema } from './warnings.ts';
 
 export const DEFAULT_THRESHOLD = 0.75;
@@ -55,10 +56,10 @@ export const FaceComparisonRequestSchema = z
 export type FaceComparisonRequest = z.infer<typeof FaceComparisonRequestSchema>;
 
 export const IdentitySchema = z
-  .object({ full_name: z.string() })
+  .object({ full_name: z.string().optional() })
   .catchall(z.unknown())
   .openapi('Identity', {
-    description: 'The identity record from the source registry (name, date of birth, address and other registered attributes). Registry-specific fields are snake_case.',
+    description: 'The identity record from the source registry (name, date of birth, address and other registered attributes). Registry-specific fields are snake_case. Registries that match at source may confirm no name.',
     example: { full_name: 'Adaeze Okonkwo', first_name: 'Adaeze', last_name: 'Okonkwo', date_of_birth: '1990-04-12', gender: 'F', nationality: 'NG' },
   });
 
@@ -83,6 +84,8 @@ export const FaceComparisonDataSchema = z
       remarks: z.string().openapi({ description: 'Plain-language description of the result, for audit logs.', example: 'The selfie matches the registry photo with high confidence (score 0.91, threshold 0.75).' }),
       faces_in_selfie: z.number().int().min(1).openapi({ description: 'Faces detected in the selfie; the largest one is compared.', example: 1 }),
       source: z.string().openapi({ description: 'The registry adapter that supplied the reference.', example: 'ng-nin' }),
+      match_at_source: z.literal(true).optional().openapi({ description: 'Present when the registry compared the faces itself (no photo left the registry); the score is its similarity mapped by the documented per-registry table.' }),
+      registry_band: z.string().optional().openapi({ description: "Match at source: the registry's own band label, e.g. 'Alta probabilidade'.", example: 'Alta probabilidade' }),
       warnings: z.array(WarningSchema).optional().openapi({
         description: 'Findings about the selfie (face count, size, blur/exposure, pose, liveness signal) and a low similarity. Informative: they do not change the verdict. See the warnings table in the README.',
       }),
@@ -93,6 +96,8 @@ export const FaceComparisonDataSchema = z
 export const FaceComparisonMetaSchema = MetaSchema.extend({
   cache: z.enum(['hit', 'miss']).openapi({ description: 'Whether the reference (identity + face embedding) came from the in-memory cache or a fresh registry lookup.', example: 'miss' }),
   timings_ms: z.record(z.string(), z.number()).optional().openapi({ description: 'Stage timings in milliseconds (selfie_analysis, registry, reference_analysis, total; absent stages were skipped, e.g. on a cache hit).', example: { selfie_analysis: 88.7, registry: 182.4, reference_analysis: 95.1, total: 281.3 } }),
+  receipt: ReceiptJwsSchema,
+  crops: CropLinksSchema.optional(),
 }).openapi('FaceComparisonMeta');
 
 export const FaceComparisonResponseSchema = z

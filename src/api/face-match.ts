@@ -169,6 +169,9 @@ export function faceMatchErrorEnvelope(err: ApiError, ctx: { requestId: string; 
     case 'IDEMPOTENCY_KEY_IN_PROGRESS':
       code = 'IDEMPOTENCY_KEY_REUSED';
       break;
+    case 'RATE_LIMIT_EXCEEDED':
+      code = 'RATE_LIMIT_EXCEEDED';
+      break;
     case 'SERVICE_ERROR':
       code = err.status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_ERROR';
       message = err.status === 503 ? FACE_MATCH_CODES.SERVICE_UNAVAILABLE.message : FACE_MATCH_CODES.INTERNAL_ERROR.message;

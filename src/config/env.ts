@@ -65,6 +65,18 @@ export const envSchema = z.object({
   FACEMATCH_LEDGER_MAX_BYTES: positiveInt
     .default(256 * 1024 * 1024)
     .describe('The ledger file is rotated (renamed to `<name>.<YYYY-MM>.<n>.jsonl`, totals carried over) before it passes this size, and at the start of each month.'),
+  FACEMATCH_RECEIPT_KEYS: z
+    .string()
+    .optional()
+    .describe('Receipt signing keys: a JWK Set file of Ed25519 keys with `kid`s (`facematch receipt keygen` adds one; the last key with a private part signs, all are published). Unset: a key generated in memory per process (a fleet must set it).'),
+  FACEMATCH_REVIEW_TTL_MINUTES: positiveInt.default(60).describe('How long review cases and their two face crops are held in memory.'),
+  FACEMATCH_REVIEW_MARGIN: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.05)
+    .describe('Review band around the threshold (0–1 scale; ×100 on the 0–100 products): verdicts this close to it are held for manual review. 0 holds only reports In Review.'),
+  FACEMATCH_REVIEW_DECISIONS: z.string().optional().describe('Append-only file of review decisions. Unset: `review-decisions.jsonl` beside the usage ledger.'),
 
   FACEMATCH_DATA_DIR: z.string().default('../shared/data').describe('Development photos read by the bench, tests and demo registries (relative paths are from the repository root).'),
   FACEMATCH_DEMO_FACES_DIR: z.string().optional().describe('Faces of the demo identities. Unset: `faces/` in `FACEMATCH_DATA_DIR`.'),

@@ -29,6 +29,8 @@ export interface Decision {
 export interface Policy {
   readonly calibration: ScoreCalibration;
   decide(input: PolicyInput): Decision;
+  /** The verdict for a score already on the 0–1 scale (match at source: mapped from the registry's similarity). */
+  decideScore(input: Omit<PolicyInput, 'raw'> & { score: number }): Decision;
 }
 
 export const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -52,10 +54,11 @@ function remarksFor(tier: StrengthTier, score: number, threshold: number, faces:
 }
 
 export function createPolicy(calibration: ScoreCalibration = rawCosineCalibration): Policy {
-  return {
+  const policy: Policy = {
     calibration,
-    decide({ raw, threshold = DEFAULT_THRESHOLD, facesInSelfie = 1 }) {
-      const score = round2(calibration.toScore(raw));
+    decide: ({ raw, ...rest }) => policy.decideScore({ ...rest, score: calibration.toScore(raw) }),
+    decideScore({ score: unrounded, threshold = DEFAULT_THRESHOLD, facesInSelfie = 1 }) {
+      const score = round2(unrounded);
       // Compare the public (rounded) score, so the verdict is reproducible from the response alone.
       const confirmed = score >= threshold;
       const tier = tierFor(score, threshold);
@@ -69,4 +72,5 @@ export function createPolicy(calibration: ScoreCalibration = rawCosineCalibratio
       };
     },
   };
+  return policy;
 }

@@ -5,7 +5,8 @@
 import type { HttpClient, HttpResponse } from './http.ts';
 import { parseRetryAfter } from './http.ts';
 import { maskIdNumber } from './mask.ts';
-import { RegistryError, type IdValidation } from './types.ts';
+import { decodePhoto, type DecodePhotoOptions } from './photo.ts';
+import { RegistryError, type IdValidation, type ReferencePhoto, type RegistryFailureKind } from './types.ts';
 
 /** Structured logger; fields must never contain ID numbers, photos or decrypted payloads. */
 export interface RegistryLogger {
@@ -130,4 +131,29 @@ export function normaliseGender(value: unknown): string | undefined {
   if (/^(m|male|masculino|h)$/i.test(s)) return 'M';
   if (/^(f|female|femenino)$/i.test(s)) return 'F';
   return s;
+}
+
+export type FailureOptions = Omit<RegistryError['options'], 'adapterId'>;
+
+/** The kit bound to one adapter id, so adapters never repeat `{ adapterId }` in every failure. */
+export interface AdapterKit {
+  readonly adapterId: string;
+  /** A typed failure attributed to this adapter (throw it). */
+  fail(kind: RegistryFailureKind, message: string, options?: FailureOptions): RegistryError;
+  /** The reply as JSON, or MALFORMED. */
+  json(res: HttpResponse): unknown;
+  /** The generic status mapping (401/403, 429 with Retry-After, 408/5xx, anything else). */
+  statusError(res: HttpResponse, what?: string): RegistryError;
+  /** Decode a registry photo value (see decodePhoto). */
+  photo(value: unknown, options?: Omit<DecodePhotoOptions, 'adapterId'>): ReferencePhoto;
+}
+
+export function adapterKit(adapterId: string): AdapterKit {
+  return {
+    adapterId,
+    fail: (kind, message, options = {}) => new RegistryError(kind, message, { ...options, adapterId }),
+    json: (res) => parseJson(res, adapterId),
+    statusError: (res, what) => errorForStatus(res, adapterId, what),
+    photo: (value, options = {}) => decodePhoto(value, { ...options, adapterId }),
+  };
 }

@@ -1,40 +1,16 @@
 /**
- * The registry configuration schema (zod). Every field has a default so `{}` is valid: the
- * defaults point at the mock hosts that `createRegistryMocks` serves, with the mocks' credentials.
+ * The registry configuration schema (zod), built from the adapter plug-ins it is given: the SDK's
+ * own settings (timeouts, retries, breaker) plus one block per adapter from its `configSchema`.
+ * Every field has a default so `{}` is valid: the defaults point at the mock hosts with the mocks'
+ * credentials.
  */
 import { z } from 'zod';
+import type { AdapterPlugin } from './plugin.ts';
 import { DEFAULT_BREAKER_OPTIONS } from './resilience.ts';
 
-/** Hosts under the reserved `.test` TLD: they never resolve, so an unmocked call fails fast. */
-export const MOCK_BASE_URLS = {
-  'pe-reniec': 'https://ws2.pide.registry.test',
-  'ke-iprs': 'https://iprs.registry.test/IPRSServiceInterface/ServiceIPRS.svc',
-  'ng-nin': 'https://nin-aggregator.registry.test',
-  'ng-bvn': 'https://nibss.registry.test',
-  'gh-nia': 'https://nia.registry.test',
-  'za-dha': 'https://dha-provider.registry.test',
-} as const;
-
-/** The credentials the mocks accept (throwaway, for the demo and tests only). */
-export const MOCK_CREDENTIALS = {
-  'pe-reniec': { nuDniUsuario: '40000001', nuRucUsuario: '20100000001', password: 'pide-demo-password' },
-  'ke-iprs': { username: 'demo-bank', password: 'iprs-demo-password' },
-  'ng-nin': { appId: 'demo-app-id', secretKey: 'test_sk_demo' },
-  'ng-bvn': { organisationCode: '11111' },
-  'gh-nia': { merchantKey: 'nia-demo-merchant-key' },
-  'za-dha': { clientId: 'demo-client', clientSecret: 'demo-client-secret' },
-} as const;
-
-const url = z.url();
 const ms = z.number().int().positive();
 
-const common = {
-  enabled: z.boolean().default(true),
-  /** Per-call timeout for this adapter, overriding timeouts.requestMs. */
-  timeoutMs: ms.optional(),
-};
-
-export const registryConfigSchema = z.object({
+const sdkSettings = {
   timeouts: z
     .object({
       /** One HTTP call (connect + headers + body). */
@@ -54,73 +30,43 @@ export const registryConfigSchema = z.object({
     .prefault({}),
   breaker: z
     .object({
+      /** Counted registry faults (timeouts, 5xx, transport) that open the circuit. */
       failureThreshold: z.number().int().min(1).default(DEFAULT_BREAKER_OPTIONS.failureThreshold),
+      /** Distinct callers (API keys) among those faults: one caller alone cannot open a circuit for everyone. */
+      minDistinctCallers: z.number().int().min(1).default(DEFAULT_BREAKER_OPTIONS.minDistinctCallers),
       resetTimeoutMs: ms.default(DEFAULT_BREAKER_OPTIONS.resetTimeoutMs),
       halfOpenMaxCalls: z.number().int().min(1).default(DEFAULT_BREAKER_OPTIONS.halfOpenMaxCalls),
     })
     .prefault({}),
   maxResponseBytes: z.number().int().positive().default(8 * 1024 * 1024),
-  adapters: z
-    .object({
-      'pe-reniec': z
-        .object({
-          ...common,
-          baseUrl: url.default(MOCK_BASE_URLS['pe-reniec']),
-          nuDniUsuario: z.string().regex(/^\d{8}$/).default(MOCK_CREDENTIALS['pe-reniec'].nuDniUsuario),
-          nuRucUsuario: z.string().regex(/^\d{11}$/).default(MOCK_CREDENTIALS['pe-reniec'].nuRucUsuario),
-          password: z.string().min(1).default(MOCK_CREDENTIALS['pe-reniec'].password),
-        })
-        .prefault({}),
-      'ke-iprs': z
-        .object({
-          ...common,
-          baseUrl: url.default(MOCK_BASE_URLS['ke-iprs']),
-          username: z.string().min(1).default(MOCK_CREDENTIALS['ke-iprs'].username),
-          password: z.string().min(1).default(MOCK_CREDENTIALS['ke-iprs'].password),
-        })
-        .prefault({}),
-      'ng-nin': z
-        .object({
-          ...common,
-          baseUrl: url.default(MOCK_BASE_URLS['ng-nin']),
-          appId: z.string().min(1).default(MOCK_CREDENTIALS['ng-nin'].appId),
-          secretKey: z.string().min(1).default(MOCK_CREDENTIALS['ng-nin'].secretKey),
-        })
-        .prefault({}),
-      'ng-bvn': z
-        .object({
-          ...common,
-          baseUrl: url.default(MOCK_BASE_URLS['ng-bvn']),
-          organisationCode: z.string().min(1).default(MOCK_CREDENTIALS['ng-bvn'].organisationCode),
-        })
-        .prefault({}),
-      'gh-nia': z
-        .object({
-          ...common,
-          baseUrl: url.default(MOCK_BASE_URLS['gh-nia']),
-          merchantKey: z.string().min(1).default(MOCK_CREDENTIALS['gh-nia'].merchantKey),
-          lookupPath: z.string().startsWith('/').optional(),
-        })
-        .prefault({}),
-      'za-dha': z
-        .object({
-          ...common,
-          baseUrl: url.default(MOCK_BASE_URLS['za-dha']),
-          tokenUrl: url.optional(),
-          clientId: z.string().min(1).default(MOCK_CREDENTIALS['za-dha'].clientId),
-          clientSecret: z.string().min(1).default(MOCK_CREDENTIALS['za-dha'].clientSecret),
-          scope: z.string().optional(),
-        })
-        .prefault({}),
+};
+
+/** The per-adapter block: the SDK's common fields, a base URL defaulting to the mock host, then the adapter's own. */
+function adapterBlock(plugin: AdapterPlugin) {
+  return plugin.configSchema
+    .extend({
+      enabled: z.boolean().default(true),
+      timeoutMs: ms.optional(),
+      baseUrl: z.url().default(plugin.mock.baseUrl),
     })
-    .prefault({}),
-});
+    .prefault({});
+}
+
+export function registryConfigSchemaFor(plugins: readonly AdapterPlugin[]) {
+  const adapters = Object.fromEntries(plugins.map((p) => [p.id, adapterBlock(p)]));
+  return z.object({ ...sdkSettings, adapters: z.object(adapters).strict().prefault({}) });
+}
+
+/** After defaults. `adapters` holds one parsed block per plug-in, keyed by adapter id. */
+export type RegistryConfig = Omit<z.output<ReturnType<typeof registryConfigSchemaFor>>, 'adapters'> & {
+  adapters: Record<string, { enabled: boolean; timeoutMs?: number; baseUrl: string } & Record<string, unknown>>;
+};
 
 /** What callers pass (everything optional). */
-export type RegistryConfigInput = z.input<typeof registryConfigSchema>;
-/** After defaults. */
-export type RegistryConfig = z.output<typeof registryConfigSchema>;
+export type RegistryConfigInput = {
+  [K in keyof typeof sdkSettings]?: z.input<(typeof sdkSettings)[K]>;
+} & { adapters?: Record<string, Record<string, unknown>> };
 
-export function parseRegistryConfig(input: unknown = {}): RegistryConfig {
-  return registryConfigSchema.parse(input);
+export function parseRegistryConfig(plugins: readonly AdapterPlugin[], input: unknown = {}): RegistryConfig {
+  return registryConfigSchemaFor(plugins).parse(input) as RegistryConfig;
 }

@@ -34,15 +34,15 @@ export interface DecodePhotoOptions {
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const BASE64URL = /^[A-Za-z0-9\-_]*={0,2}$/;
 
-/** Strict base64 → bytes; throws MALFORMED on alphabet errors or a truncated final quantum. */
+/** Strict base64 → bytes; throws PHOTO_UNUSABLE on alphabet errors or a truncated final quantum. */
 export function decodeBase64Strict(text: string, adapterId?: string): Uint8Array {
   const compact = text.replace(/\s+/g, '');
   const url = !BASE64.test(compact) && BASE64URL.test(compact);
   if (!BASE64.test(compact) && !url) {
-    throw new RegistryError('MALFORMED', 'photo is not valid base64', { adapterId });
+    throw new RegistryError('PHOTO_UNUSABLE', 'photo is not valid base64', { adapterId });
   }
   const unpadded = compact.replace(/=+$/, '');
-  if (unpadded.length % 4 === 1) throw new RegistryError('MALFORMED', 'photo base64 is truncated', { adapterId });
+  if (unpadded.length % 4 === 1) throw new RegistryError('PHOTO_UNUSABLE', 'photo base64 is truncated', { adapterId });
   return new Uint8Array(Buffer.from(compact, url ? 'base64url' : 'base64'));
 }
 
@@ -52,7 +52,7 @@ function fromByteArray(values: readonly unknown[], adapterId?: string): Uint8Arr
     const v = values[i];
     // Java serialises byte[] as signed values -128..127.
     if (typeof v !== 'number' || !Number.isInteger(v) || v < -128 || v > 255) {
-      throw new RegistryError('MALFORMED', 'photo byte array holds a non-byte value', { adapterId });
+      throw new RegistryError('PHOTO_UNUSABLE', 'photo byte array holds a non-byte value', { adapterId });
     }
     out[i] = v & 0xff;
   }
@@ -69,7 +69,8 @@ export function isEmptyPhoto(value: unknown): boolean {
 
 /**
  * Decode a registry photo value into bytes plus the sniffed media type.
- * Empty → PHOTO_MISSING; undecodable, too small, too large or not an image → MALFORMED.
+ * Empty → PHOTO_MISSING; undecodable, too small, too large or not an image → PHOTO_UNUSABLE (a fault
+ * of this record, not of the registry: never retried, never counted by the circuit breaker).
  */
 export function decodePhoto(value: unknown, options: DecodePhotoOptions = {}): ReferencePhoto {
   const { adapterId, maxBytes = DEFAULT_MAX_PHOTO_BYTES } = options;
@@ -85,7 +86,7 @@ export function decodePhoto(value: unknown, options: DecodePhotoOptions = {}): R
     const dataUrl = /^data:([^;,]*)(;[^,]*)?,/i.exec(text);
     if (dataUrl) {
       if (!/;base64$/i.test(dataUrl[2] ?? '')) {
-        throw new RegistryError('MALFORMED', 'photo data URL is not base64', { adapterId });
+        throw new RegistryError('PHOTO_UNUSABLE', 'photo data URL is not base64', { adapterId });
       }
       text = text.slice(dataUrl[0].length);
     }
@@ -95,25 +96,25 @@ export function decodePhoto(value: unknown, options: DecodePhotoOptions = {}): R
       try {
         parsed = JSON.parse(text);
       } catch (cause) {
-        throw new RegistryError('MALFORMED', 'photo byte array is not valid JSON', { adapterId, cause });
+        throw new RegistryError('PHOTO_UNUSABLE', 'photo byte array is not valid JSON', { adapterId, cause });
       }
       return decodePhoto(parsed, options);
     }
     if (text.length > Math.ceil((maxBytes * 4) / 3) + 4096) {
-      throw new RegistryError('MALFORMED', 'photo exceeds the size cap', { adapterId });
+      throw new RegistryError('PHOTO_UNUSABLE', 'photo exceeds the size cap', { adapterId });
     }
     bytes = decodeBase64Strict(text, adapterId);
   } else {
-    throw new RegistryError('MALFORMED', `photo has unexpected type ${typeof value}`, { adapterId });
+    throw new RegistryError('PHOTO_UNUSABLE', `photo has unexpected type ${typeof value}`, { adapterId });
   }
 
   if (bytes.length === 0) throw new RegistryError('PHOTO_MISSING', 'registry photo is empty', { adapterId });
-  if (bytes.length > maxBytes) throw new RegistryError('MALFORMED', 'photo exceeds the size cap', { adapterId });
+  if (bytes.length > maxBytes) throw new RegistryError('PHOTO_UNUSABLE', 'photo exceeds the size cap', { adapterId });
   const mediaType = sniffMediaType(bytes);
-  if (!mediaType) throw new RegistryError('MALFORMED', 'photo bytes are not a supported image', { adapterId });
-  if (bytes.length < MIN_PHOTO_BYTES) throw new RegistryError('MALFORMED', 'photo is too small to be an image', { adapterId });
+  if (!mediaType) throw new RegistryError('PHOTO_UNUSABLE', 'photo bytes are not a supported image', { adapterId });
+  if (bytes.length < MIN_PHOTO_BYTES) throw new RegistryError('PHOTO_UNUSABLE', 'photo is too small to be an image', { adapterId });
   if (mediaType === 'image/jpeg' && !hasJpegEnd(bytes)) {
-    throw new RegistryError('MALFORMED', 'JPEG photo is truncated', { adapterId });
+    throw new RegistryError('PHOTO_UNUSABLE', 'JPEG photo is truncated', { adapterId });
   }
   return { bytes, mediaType };
 }

@@ -87,6 +87,11 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
 export interface CircuitBreakerOptions {
   /** Consecutive counted failures that open the circuit. */
   failureThreshold: number;
+  /**
+   * Distinct callers that must be among those failures (default 1). With 2 or more, one API key
+   * alone cannot open a registry's circuit for every tenant, whatever it sends.
+   */
+  minDistinctCallers?: number;
   /** How long the circuit stays open before one trial call is let through. */
   resetTimeoutMs: number;
   /** Concurrent trial calls allowed while half-open. */
@@ -94,21 +99,31 @@ export interface CircuitBreakerOptions {
 }
 
 /** The one set of breaker defaults (the registry configuration's defaults come from here). */
-export const DEFAULT_BREAKER_OPTIONS: CircuitBreakerOptions = {
+export const DEFAULT_BREAKER_OPTIONS: Required<CircuitBreakerOptions> = {
   failureThreshold: 8,
+  minDistinctCallers: 2,
   resetTimeoutMs: 30_000,
   halfOpenMaxCalls: 1,
 };
 
-/** Failures that say the registry is unhealthy (not the caller's input): they count toward opening. */
+/**
+ * Failures that say the registry itself is unhealthy: timeouts, 5xx and transport errors
+ * (retryable UNAVAILABLE). Everything about one record or one input — not found, invalid, restricted,
+ * a photo that is not an image, an unparseable reply, a 4xx — never counts: any caller can ask for
+ * such a record as often as it likes.
+ */
 export function countsAsBreakerFailure(err: unknown): boolean {
-  if (!(err instanceof RegistryError)) return true;
-  return (err.kind === 'UNAVAILABLE' && err.options.retryable !== false) || err.kind === 'MALFORMED';
+  return err instanceof RegistryError && err.kind === 'UNAVAILABLE' && err.options.retryable !== false;
 }
+
+/** The caller key used when a lookup names none (CLI, tests). */
+const ANONYMOUS_CALLER = 'anonymous';
 
 export class CircuitBreaker {
   private state: BreakerState = 'closed';
   private failures = 0;
+  /** Distinct callers among the current run of failures (bounded by minDistinctCallers). */
+  private failingCallers = new Set<string>();
   private openedAt = 0;
   private trials = 0;
   private readonly now: () => number;
@@ -126,7 +141,7 @@ export class CircuitBreaker {
     return this.state;
   }
 
-  async execute<T>(fn: () => Promise<T>): Promise<T> {
+  async execute<T>(fn: () => Promise<T>, callerId: string = ANONYMOUS_CALLER): Promise<T> {
     this.admit();
     const wasTrial = this.state === 'half-open';
     try {
@@ -134,7 +149,7 @@ export class CircuitBreaker {
       this.onSuccess();
       return result;
     } catch (err) {
-      if (countsAsBreakerFailure(err)) this.onFailure();
+      if (countsAsBreakerFailure(err)) this.onFailure(callerId);
       else this.onSuccess(); // the registry answered; the failure was about the input
       throw err;
     } finally {
@@ -166,12 +181,16 @@ export class CircuitBreaker {
 
   private onSuccess(): void {
     this.failures = 0;
+    this.failingCallers.clear();
     this.state = 'closed';
   }
 
-  private onFailure(): void {
+  private onFailure(callerId: string): void {
     this.failures++;
-    if (this.state === 'half-open' || this.failures >= this.options.failureThreshold) {
+    const minCallers = this.options.minDistinctCallers ?? 1;
+    if (this.failingCallers.size < minCallers) this.failingCallers.add(callerId);
+    const enoughCallers = this.failingCallers.size >= minCallers;
+    if (this.state === 'half-open' || (this.failures >= this.options.failureThreshold && enoughCallers)) {
       this.state = 'open';
       this.openedAt = this.now();
     }
@@ -187,31 +206,26 @@ export interface ResilienceOptions {
 }
 
 /**
- * Wrap an adapter so each lookup goes through the retry loop, and each attempt through the
- * adapter's circuit breaker (an open circuit fails fast and is not retried).
+ * Wrap an adapter so each registry call (lookup or match at source) goes through the retry loop,
+ * and each attempt through the adapter's circuit breaker (an open circuit fails fast and is not
+ * retried), within the overall lookup budget.
  */
 export function withResilience(adapter: RegistryAdapter, options: ResilienceOptions): RegistryAdapter {
+  function guarded<T>(ctx: LookupContext, call: (ctx: LookupContext) => Promise<T>): Promise<T> {
+    const signals = [ctx.signal, options.lookupBudgetMs ? AbortSignal.timeout(options.lookupBudgetMs) : undefined].filter(
+      (s): s is AbortSignal => !!s,
+    );
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    return withRetry(() => options.breaker.execute(() => call({ ...ctx, signal }), ctx.callerId), options.retry, { ...options.retryDeps, signal });
+  }
+  const verifyFace = adapter.verifyFace?.bind(adapter);
   return {
     id: adapter.id,
     displayName: adapter.displayName,
     idTypes: adapter.idTypes,
+    matchAtSourceIdTypes: adapter.matchAtSourceIdTypes,
     validateIdNumber: (idType, idNumber) => adapter.validateIdNumber(idType, idNumber),
-    ...(adapter.verifyFace
-      ? {
-          verifyFace: (idType: string, idNumber: string, selfie: Uint8Array, ctx: LookupContext) =>
-            options.breaker.execute(() => adapter.verifyFace!(idType, idNumber, selfie, ctx)),
-        }
-      : {}),
-    async lookup(idType: string, idNumber: string, ctx: LookupContext): Promise<LookupResult> {
-      const signals = [ctx.signal, options.lookupBudgetMs ? AbortSignal.timeout(options.lookupBudgetMs) : undefined].filter(
-        (s): s is AbortSignal => !!s,
-      );
-      const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-      return withRetry(
-        () => options.breaker.execute(() => adapter.lookup(idType, idNumber, { ...ctx, signal })),
-        options.retry,
-        { ...options.retryDeps, signal },
-      );
-    },
+    lookup: (idType, idNumber, ctx): Promise<LookupResult> => guarded(ctx, (c) => adapter.lookup(idType, idNumber, c)),
+    ...(verifyFace ? { verifyFace: (idType: string, idNumber: string, selfie: Uint8Array, ctx: LookupContext) => guarded(ctx, (c) => verifyFace(idType, idNumber, selfie, c)) } : {}),
   };
 }

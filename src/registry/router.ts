@@ -2,7 +2,7 @@
  * Maps the contract's id_type onto the adapter that serves it. An unknown id_type is an
  * UnknownIdTypeError, which the API layer turns into VALIDATION_ERROR.
  */
-import { RegistryError, type IdValidation, type LookupContext, type LookupResult, type RegistryAdapter } from './types.ts';
+import { RegistryError, type IdValidation, type LookupContext, type LookupResult, type MatchAtSourceResult, type RegistryAdapter } from './types.ts';
 
 export class UnknownIdTypeError extends Error {
   readonly code = 'UNKNOWN_ID_TYPE';
@@ -52,16 +52,33 @@ export class RegistryRouter {
     return this.adapterFor(idType).validateIdNumber(idType, idNumber);
   }
 
+  /** True when the registry for `idType` compares the selfie itself (no reference photo). */
+  matchesAtSource(idType: string): boolean {
+    return this.byIdType.get(idType)?.matchAtSourceIdTypes?.includes(idType) ?? false;
+  }
+
+  /** Validate, then let the registry compare the selfie (JPEG bytes) with its own reference. */
+  async verifyFace(idType: string, idNumber: string, selfieJpeg: Uint8Array, ctx: LookupContext): Promise<MatchAtSourceResult> {
+    const adapter = this.adapterFor(idType);
+    const normalised = this.validOrThrow(adapter, idType, idNumber);
+    if (!adapter.verifyFace || !this.matchesAtSource(idType)) {
+      throw new RegistryError('FACE_MATCH_UNSUPPORTED', `${idType} is not matched at source`, { adapterId: adapter.id, retryable: false });
+    }
+    return adapter.verifyFace(idType, normalised, selfieJpeg, ctx);
+  }
+
+  private validOrThrow(adapter: RegistryAdapter, idType: string, idNumber: string): string {
+    const validation = adapter.validateIdNumber(idType, idNumber);
+    if (!validation.ok) throw new RegistryError('INVALID_ID', validation.reason, { adapterId: adapter.id, retryable: false });
+    return validation.normalised;
+  }
+
   /**
    * Validate, then look up. Throws UnknownIdTypeError for an unserved id_type, RegistryError
    * ('INVALID_ID') when the number fails validation, or the adapter's RegistryError.
    */
   async lookup(idType: string, idNumber: string, ctx: LookupContext): Promise<LookupResult> {
     const adapter = this.adapterFor(idType);
-    const validation = adapter.validateIdNumber(idType, idNumber);
-    if (!validation.ok) {
-      throw new RegistryError('INVALID_ID', validation.reason, { adapterId: adapter.id, retryable: false });
-    }
-    return adapter.lookup(idType, validation.normalised, ctx);
+    return adapter.lookup(idType, this.validOrThrow(adapter, idType, idNumber), ctx);
   }
 }

@@ -1,9 +1,10 @@
 /**
- * Base for adapters that serve exactly one id_type: holds the identity fields and the validator, so
- * each adapter keeps only its registry-specific request and reply handling.
+ * Base for adapters that serve exactly one id_type: holds the identity fields, the validator and
+ so each adapter keeps only its registry-specific request and reply handling.
  */
 import { assertValid, silentLogger, unsupportedIdType, type AdapterDeps, type RegistryLogger } from './adapter-kit.ts';
-import type { IdValidation, LookupContext, LookupResult, RegistryAdapter } from './types.ts';
+import type { HttpRequest, HttpResponse } from './http.ts';
+import type { IdValidation, IdentityRecord, LookupContext, LookupResult, ReferencePhoto, RegistryAdapter } from './types.ts';
 
 export abstract class SingleIdTypeAdapter implements RegistryAdapter {
   readonly idTypes: readonly [string];
@@ -29,5 +30,19 @@ export abstract class SingleIdTypeAdapter implements RegistryAdapter {
   protected prepare(idType: string, idNumber: string): { normalised: string; log: RegistryLogger } {
     if (idType !== this.idType) throw unsupportedIdType(this.id, idType);
     return { normalised: assertValid(this.validator(idNumber), this.id), log: this.deps.logger ?? silentLogger };
+  }
+
+  /** One HTTP call on the shared client, attributed to this adapter, with its timeout and the lookup's signal. */
+  protected send(req: Omit<HttpRequest, 'adapterId' | 'signal'>, ctx: LookupContext): Promise<HttpResponse> {
+    return this.deps.http.request({ timeoutMs: this.deps.timeoutMs, ...req, adapterId: this.id, signal: ctx.signal });
+  }
+
+  protected now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  /** The successful lookup result. */
+  protected found(identity: IdentityRecord, photo: ReferencePhoto): LookupResult {
+    return { identity, photo, source: this.id, fetchedAt: this.now() };
   }
 }

@@ -36,12 +36,15 @@ export interface LookupResult {
 export type RegistryFailureKind =
   | 'INVALID_ID' // rejected by format / check digit (before or by the registry)
   | 'NOT_FOUND' // no record for this number
-  | 'PHOTO_MISSING' // record found but no usable reference photo
+  | 'PHOTO_MISSING' // record found but it holds no reference photo
+  | 'PHOTO_UNUSABLE' // record found, but its photo is not a decodable image (a fault of that record, not of the registry)
   | 'RESTRICTED' // record blocked, deceased, minor, etc.
   | 'UNAUTHORISED' // our credentials were refused
   | 'RATE_LIMITED' // quota or 429
   | 'UNAVAILABLE' // timeout, connection error, 5xx (retryable)
-  | 'MALFORMED'; // reply we could not parse, bad signature, photo not an image
+  | 'MALFORMED' // reply we could not parse, bad signature
+  | 'FACE_MATCH_UNSUPPORTED' // this id_type's registry returns no photo and does no face match (e.g. MX_CURP)
+  | 'NO_REFERENCE_FACE'; // match at source: the registry holds no face for this record (Datavalid DV040)
 
 export class RegistryError extends Error {
   constructor(
@@ -64,19 +67,39 @@ export interface LookupContext {
   /** Propagated to logs and, where a registry accepts one, to its request. */
   requestId: string;
   signal?: AbortSignal;
+  /**
+   * Who asked (the API key id; never the secret). The circuit breaker counts distinct callers, so
+   * one caller alone cannot open a registry's circuit for everyone.
+   */
+  callerId?: string;
 }
 
 /**
- * Result of a match-at-source check (Datavalid, INE, NIA selfie flows): the registry compares the
- * selfie itself and returns a score on its own scale, never the reference photo.
+ * One row of a registry's documented score table: registry similarities in [from, to) (the last row
+ * includes `to`) map linearly onto our 0–1 scale [scoreFrom, scoreTo]. Rows cover [0, 1] without gaps.
+ */
+export interface RegistryScoreBand {
+  from: number;
+  to: number;
+  scoreFrom: number;
+  scoreTo: number;
+  /** The registry's own label for this band, e.g. "Alta probabilidade". */
+  label: string;
+}
+
+/**
+ * Result of a match-at-source check (Datavalid, INE): the registry compares the selfie itself and
+ * returns a similarity on its own scale, never the reference photo.
  */
 export interface MatchAtSourceResult {
-  identity?: IdentityRecord;
-  /** The registry's score, on its own scale (see `scale`). */
-  score: number;
-  scale: { min: number; max: number };
-  /** The registry's own band or verdict label, if any (e.g. "Alta probabilidade"). */
-  band?: string;
+  /** What the registry confirms about the record (no photo; often no name): snake_case attributes. */
+  identity: Record<string, unknown>;
+  /** The registry's similarity, normalised by the adapter to [0, 1] on the registry's own scale. */
+  similarity: number;
+  /** The registry's own band or verdict label (e.g. "Alta probabilidade"). */
+  band: string;
+  /** The adapter's documented table from `similarity` to our 0–1 score (see its README). */
+  scoreTable: readonly RegistryScoreBand[];
   source: string;
   fetchedAt: Date;
 }
@@ -88,7 +111,10 @@ export interface RegistryAdapter {
   /** The contract's id_type values this adapter serves, e.g. ['PE_DNI']. */
   readonly idTypes: readonly string[];
   validateIdNumber(idType: string, idNumber: string): IdValidation;
+  /** Identity record + reference photo. Match-at-source adapters refuse it for those id_types (FACE_MATCH_UNSUPPORTED). */
   lookup(idType: string, idNumber: string, ctx: LookupContext): Promise<LookupResult>;
-  /** Optional: registries that only match at source. None of the current adapters implement it. */
-  verifyFace?(idType: string, idNumber: string, selfie: Uint8Array, ctx: LookupContext): Promise<MatchAtSourceResult>;
+  /** The id_types this adapter matches at source (it compares the selfie itself and never returns a photo). */
+  readonly matchAtSourceIdTypes?: readonly string[];
+  /** Match at source: send the selfie (JPEG) to the registry, get its similarity and band back. */
+  verifyFace?(idType: string, idNumber: string, selfieJpeg: Uint8Array, ctx: LookupContext): Promise<MatchAtSourceResult>;
 }

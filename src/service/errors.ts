@@ -46,13 +46,18 @@ export function mapImageError(err: unknown, target: ImageErrorTarget): ApiError 
   return new ApiError('SERVICE_ERROR', undefined, undefined, { cause: err });
 }
 
+/** The registry holds a photo for the record, but it is not a usable image (404: nothing the caller can retry). */
+function photoUnusable(): ApiError {
+  return new ApiError('ID_NOT_FOUND', 'The registry record for the supplied id_number has a reference photo that cannot be used.', { reason: 'PHOTO_UNUSABLE' });
+}
+
 export function mapReferenceError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof EngineError) {
     if (err.code === 'NO_FACE') {
       return new ApiError('LANDMARKS_NOT_FOUND', 'No face could be detected in the registry photo on record; it may be of insufficient quality.', { image: 'reference' });
     }
-    return new ApiError('ID_NOT_FOUND', 'The registry record for the supplied id_number has a reference photo that cannot be used.', { reason: 'PHOTO_UNUSABLE' });
+    return photoUnusable();
   }
   return new ApiError('SERVICE_ERROR', undefined, undefined, { cause: err });
 }
@@ -71,6 +76,12 @@ export function mapRegistryError(err: unknown): ApiError {
         return new ApiError('ID_NOT_FOUND', 'No record was found for the supplied id_number in the source database. Verify the number and the id_type.', { reason: 'NO_RECORD' });
       case 'PHOTO_MISSING':
         return new ApiError('ID_NOT_FOUND', 'A record exists for the supplied id_number, but the source database holds no reference photo for it.', { reason: 'NO_PHOTO' });
+      case 'PHOTO_UNUSABLE':
+        return photoUnusable();
+      case 'NO_REFERENCE_FACE':
+        return new ApiError('ID_NOT_FOUND', 'The registry holds no reference face for the supplied id_number, so it cannot compare the selfie.', { reason: 'NO_REFERENCE_FACE' });
+      case 'FACE_MATCH_UNSUPPORTED':
+        return new ApiError('VALIDATION_ERROR', 'The id_type cannot be used for a face comparison: its registry holds no photo and does not compare faces.', { id_type: err.message });
       case 'RESTRICTED':
         return new ApiError('ID_NOT_FOUND', 'The record for the supplied id_number is not available for verification.', { reason: 'RECORD_RESTRICTED' });
       case 'RATE_LIMITED':

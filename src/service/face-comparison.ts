@@ -12,9 +12,11 @@ import type { FaceAnalysis, FaceEngine } from '../engine/types.ts';
 import type { Decision, Policy } from '../policy/policy.ts';
 import { faceWarnings, similarityWarning, type FaceWarning } from '../policy/warnings.ts';
 import { maskIdNumber } from '../registry/mask.ts';
-import type { IdValidation, IdentityRecord, LookupContext, LookupResult } from '../registry/types.ts';
+import type { IdValidation, IdentityRecord, LookupContext, LookupResult, MatchAtSourceResult } from '../registry/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import { mapReferenceError, mapRegistryError, mapSelfieError } from './errors.ts';
+import { sha256Hex } from '../receipts/hash.ts';
+import { compareAtSource } from './match-at-source.ts';
 
 /** What the service needs from the registry router (src/registry/router.ts). */
 export interface RegistryLookup {
@@ -22,6 +24,9 @@ export interface RegistryLookup {
   has(idType: string): boolean;
   validate(idType: string, idNumber: string): IdValidation;
   lookup(idType: string, idNumber: string, ctx: LookupContext): Promise<LookupResult>;
+  /** True when the registry compares the selfie itself (match at source). */
+  matchesAtSource(idType: string): boolean;
+  verifyFace(idType: string, idNumber: string, selfieJpeg: Uint8Array, ctx: LookupContext): Promise<MatchAtSourceResult>;
 }
 
 /** What is cached per identity: never the photo bytes. */
@@ -30,6 +35,8 @@ export interface CachedReference {
   embedding: Float32Array;
   engineVersion: string;
   source: string;
+  /** SHA-256 of the registry photo bytes (for receipts on cache hits); the bytes themselves are not kept. */
+  photoSha256?: string;
 }
 
 /**
@@ -56,17 +63,28 @@ export interface FaceComparisonInput {
   threshold?: number;
   requestId: string;
   signal?: AbortSignal;
+  /** The caller's API key id, for the registry's per-caller circuit-breaker accounting. */
+  callerId?: string;
 }
 
 export interface FaceComparisonOutcome {
   decision: Decision;
-  identity: IdentityRecord;
+  /** The registry's record; for match at source, only what that registry confirms (it may hold no name). */
+  identity: IdentityRecord | Record<string, unknown>;
   source: string;
   facesInSelfie: number;
   cache: 'hit' | 'miss';
   timings: Record<string, number>;
   /** Findings about the selfie and a below-threshold score (src/policy/warnings.ts); they do not change the verdict. */
   warnings: FaceWarning[];
+  /** The normalised id_number, masked (for receipts and review cases). */
+  idNumberMasked: string;
+  /** SHA-256 of the registry photo bytes, when known. */
+  referenceSha256: string | null;
+  /** Aligned face crops (JPEG), for the review queue and the console; never persisted. No reference crop on a cache hit. */
+  crops: { selfie?: Uint8Array; reference?: Uint8Array };
+  /** Set when the registry compared the faces itself: its own band and similarity (0–1 on its scale). */
+  atSource?: { registryBand: string; registrySimilarity: number };
 }
 
 /** Decoded size of raw base64 or a base64 data URL, without decoding it. */
@@ -111,13 +129,15 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
     throw new ApiError('PAYLOAD_TOO_LARGE', 'The selfie is larger than 10 MB.', { field: 'selfie', max_bytes: MAX_SELFIE_BYTES });
   }
 
+  if (registry.matchesAtSource(input.idType)) return compareAtSource(deps, input, idNumber, started);
+
   const abort = new AbortController();
   const signal = input.signal ? AbortSignal.any([input.signal, abort.signal]) : abort.signal;
 
   const selfieTask = (async (): Promise<FaceAnalysis> => {
     const t = performance.now();
     try {
-      return await engine.analyze(input.selfie, { withLiveness: true });
+      return await engine.analyze(input.selfie, { withLiveness: true, withCrop: true });
     } catch (err) {
       const mapped = mapSelfieError(err);
       // An unusable selfie makes the registry call pointless: stop it if still running.
@@ -129,6 +149,8 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
   })();
 
   let cacheState: 'hit' | 'miss' = 'miss';
+  // The reference crop exists only on a fresh lookup: the cache holds no image of any kind.
+  let referenceCrop: Uint8Array | undefined;
   const referenceTask = (async (): Promise<CachedReference> => {
     // A shared cache that cannot be reached fails the request (retryable 503) rather than paying the registry unseen.
     const cached = await cache.get(input.idType, idNumber);
@@ -139,7 +161,7 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
     let t = performance.now();
     let found: LookupResult;
     try {
-      found = await registry.lookup(input.idType, idNumber, { requestId: input.requestId, signal });
+      found = await registry.lookup(input.idType, idNumber, { requestId: input.requestId, signal, callerId: input.callerId });
     } catch (err) {
       throw mapRegistryError(err);
     } finally {
@@ -148,13 +170,20 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
     t = performance.now();
     let analysis: FaceAnalysis;
     try {
-      analysis = await engine.analyze(found.photo.bytes);
+      analysis = await engine.analyze(found.photo.bytes, { withCrop: true });
     } catch (err) {
       throw mapReferenceError(err);
     } finally {
       timings.reference_analysis = ms(t);
     }
-    const entry: CachedReference = { identity: found.identity, embedding: analysis.embedding, engineVersion: engine.version, source: found.source };
+    const entry: CachedReference = {
+      identity: found.identity,
+      embedding: analysis.embedding,
+      engineVersion: engine.version,
+      source: found.source,
+      photoSha256: sha256Hex(found.photo.bytes),
+    };
+    referenceCrop = analysis.crop;
     try {
       await cache.set(input.idType, idNumber, entry);
     } catch (err) {
@@ -199,5 +228,16 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
     timings_ms: timings,
   });
 
-  return { decision, identity: reference.identity, source: reference.source, facesInSelfie, cache: cacheState, timings, warnings };
+  return {
+    decision,
+    identity: reference.identity,
+    source: reference.source,
+    facesInSelfie,
+    cache: cacheState,
+    timings,
+    warnings,
+    idNumberMasked: maskIdNumber(idNumber),
+    referenceSha256: reference.photoSha256 ?? null,
+    crops: { selfie: selfie.crop, reference: referenceCrop },
+  };
 }

@@ -1,88 +1,30 @@
 /**
- * One conformance suite, run for each adapter against its msw mock: found, not found, invalid
+ * One conformance suite, run for every adapter in adapters/index.ts against its msw mock: found, not found, invalid
  * (local and remote), wrong credentials, timeout, 5xx (retried), malformed, rate limit, photo
  * missing, photo not an image, restricted — plus each adapter's own auth quirks.
  */
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createRegistryMocks, SPECIAL_IDS, syntheticJpeg, type MockAdapterId, type MockPerson, type RegistryMocks, type SpecialCase } from '../../mocks/index.ts';
-import { createAdapter, type AdapterId } from '../../src/registry/index.ts';
-import { parseRegistryConfig, type RegistryConfigInput } from '../../src/registry/config.ts';
+import { ADAPTERS } from '../../adapters/index.ts';
+import { createRegistryMocks, MOCK_MODULES, SPECIAL_IDS, syntheticJpeg, type MockPerson, type RegistryMocks, type SpecialCase } from '../../mocks/index.ts';
+import { createAdapter, type AdapterPlugin, type ConformanceFixture } from '../../src/registry/index.ts';
+import { parseRegistryConfig } from '../../src/registry/config.ts';
 import { createHttpClient, type HttpClient } from '../../src/registry/http.ts';
 import { CircuitBreaker, withResilience } from '../../src/registry/resilience.ts';
 import { RegistryError, type RegistryAdapter } from '../../src/registry/types.ts';
 import type { RegistryLogger } from '../../src/registry/adapter-kit.ts';
 
-interface Target {
-  adapterId: AdapterId & MockAdapterId;
-  idType: string;
-  /** A number the mock serves as found (normalised form). */
-  foundId: string;
-  /** How the caller may type it (exercises normalisation); defaults to foundId. */
-  foundInput?: string;
-  /** Fails the local validator. */
-  invalidLocal: string[];
-  badCredentials: RegistryConfigInput['adapters'];
-  /** Special cases this registry has no signal for. */
-  unsupported?: SpecialCase[];
-  person: Partial<MockPerson>;
+/** One target per plug-in in the list, with the fixture its mock module publishes. */
+interface Target extends ConformanceFixture {
+  adapterId: string;
+  plugin: AdapterPlugin;
 }
 
-const TARGETS: Target[] = [
-  {
-    adapterId: 'pe-reniec',
-    idType: 'PE_DNI',
-    foundId: '41592653',
-    foundInput: '41592653-2',
-    invalidLocal: ['4159265', '41592653-9', '4159265A', '41592653K'],
-    badCredentials: { 'pe-reniec': { password: 'wrong-password' } },
-    person: { photo_encoding: 'byte_array' },
-  },
-  {
-    adapterId: 'ke-iprs',
-    idType: 'KE_NATIONAL_ID',
-    foundId: '31415926',
-    invalidLocal: ['123456', '123456789', '3141592A'],
-    badCredentials: { 'ke-iprs': { password: 'wrong-password' } },
-    person: {},
-  },
-  {
-    adapterId: 'ng-nin',
-    idType: 'NG_NIN',
-    foundId: '31415926535',
-    invalidLocal: ['3141592653', '314159265351', '3141592653X'],
-    badCredentials: { 'ng-nin': { secretKey: 'test_sk_wrong' } },
-    unsupported: ['restricted'],
-    person: { photo_encoding: 'wrapped' },
-  },
-  {
-    adapterId: 'ng-bvn',
-    idType: 'NG_BVN',
-    foundId: '22314159265',
-    invalidLocal: ['2231415926', '223141592651', 'BVN22314159'],
-    badCredentials: { 'ng-bvn': { organisationCode: '99999' } },
-    person: {},
-  },
-  {
-    adapterId: 'gh-nia',
-    idType: 'GH_GHANA_CARD',
-    foundId: 'GHA-314159265-3',
-    foundInput: 'gha3141592653',
-    invalidLocal: ['GHA-31415926-3', 'GHB-314159265-3', 'GHA-314159265-X', '314159265'],
-    badCredentials: { 'gh-nia': { merchantKey: 'wrong-key' } },
-    person: { photo_encoding: 'data_url' },
-  },
-  {
-    adapterId: 'za-dha',
-    idType: 'ZA_ID',
-    foundId: '8507145123085',
-    foundInput: '850714 5123 085',
-    // wrong Luhn digit; impossible date (Feb 30); bad citizenship digit; too short
-    invalidLocal: ['8507145123086', '8502305123085', '8507145123385', '850714512308'],
-    badCredentials: { 'za-dha': { clientSecret: 'wrong-secret' } },
-    person: {},
-  },
-];
+const TARGETS: Target[] = ADAPTERS.map((plugin) => {
+  const mock = MOCK_MODULES.find((m) => m.id === plugin.id);
+  if (!mock) throw new Error(`no mock module for ${plugin.id}`);
+  return { ...mock.module.conformance, adapterId: plugin.id, plugin };
+});
 
 const PHOTO = syntheticJpeg();
 
@@ -126,11 +68,11 @@ interface Built {
   logs: Array<Record<string, unknown> | undefined>;
 }
 
-function build(t: Target, opts: { adapters?: RegistryConfigInput['adapters']; maxAttempts?: number } = {}): Built {
+function build(t: Target, opts: { config?: Record<string, unknown>; maxAttempts?: number } = {}): Built {
   const logs: Built['logs'] = [];
   const logger: RegistryLogger = { info: (m, f) => logs.push({ m, ...f }), warn: (m, f) => logs.push({ m, ...f }) };
-  const config = parseRegistryConfig({ adapters: opts.adapters ?? {} });
-  const raw = createAdapter(t.adapterId, config, { http, logger });
+  const config = parseRegistryConfig(ADAPTERS, { adapters: { [t.adapterId]: opts.config ?? {} } });
+  const raw = createAdapter(t.plugin, config, { http, logger });
   const adapter = withResilience(raw, {
     retry: { maxAttempts: opts.maxAttempts ?? 3, baseDelayMs: 1, maxDelayMs: 4, maxRetryAfterSeconds: 0 },
     breaker: new CircuitBreaker(t.adapterId, { failureThreshold: 1000, resetTimeoutMs: 1000, halfOpenMaxCalls: 1 }),
@@ -151,7 +93,7 @@ async function failure(p: Promise<unknown>): Promise<RegistryError> {
 const ctx = { requestId: 'req-conformance' };
 
 function conformance(t: Target) {
-  const special = SPECIAL_IDS[t.adapterId];
+  const special = SPECIAL_IDS[t.adapterId]!;
   const supports = (c: SpecialCase) => !(t.unsupported ?? []).includes(c);
 
   describe(`${t.adapterId} conformance`, () => {
@@ -203,7 +145,7 @@ function conformance(t: Target) {
     });
 
     it('wrong credentials → UNAUTHORISED, not retried', async () => {
-      const err = await failure(build(t, { adapters: t.badCredentials }).adapter.lookup(t.idType, t.foundId, ctx));
+      const err = await failure(build(t, { config: t.badCredentials }).adapter.lookup(t.idType, t.foundId, ctx));
       expect(err.kind).toBe('UNAUTHORISED');
       expect(mocks.state.lookups(t.adapterId)).toBe(0);
     });
@@ -255,9 +197,11 @@ function conformance(t: Target) {
       expect(err.kind).toBe('PHOTO_MISSING');
     });
 
-    it('photo that is not an image → MALFORMED', async () => {
+    it('photo that is not an image → PHOTO_UNUSABLE, not retried', async () => {
       const err = await failure(build(t).adapter.lookup(t.idType, special.photo_not_image, ctx));
-      expect(err.kind).toBe('MALFORMED');
+      expect(err.kind).toBe('PHOTO_UNUSABLE');
+      expect(err.retryable).toBe(false);
+      expect(mocks.state.lookups(t.adapterId)).toBe(1);
     });
 
     it.skipIf(!supports('restricted'))('restricted / deceased / blocked record → RESTRICTED', async () => {
@@ -288,13 +232,13 @@ describe('adapter-specific behaviour', () => {
 
   it('za-dha: an expired photo link → UNAVAILABLE', async () => {
     const t = byId('za-dha');
-    const err = await failure(build(t, { maxAttempts: 1 }).adapter.lookup(t.idType, SPECIAL_IDS['za-dha'].expired_link, ctx));
+    const err = await failure(build(t, { maxAttempts: 1 }).adapter.lookup(t.idType, SPECIAL_IDS['za-dha']!.expired_link, ctx));
     expect(err.kind).toBe('UNAVAILABLE');
   });
 
   it('za-dha: the refused client credentials surface as UNAUTHORISED from the token endpoint', async () => {
     const t = byId('za-dha');
-    const err = await failure(build(t, { adapters: t.badCredentials }).adapter.lookup(t.idType, t.foundId, ctx));
+    const err = await failure(build(t, { config: t.badCredentials }).adapter.lookup(t.idType, t.foundId, ctx));
     expect(err.message).toMatch(/client credentials/);
   });
 
@@ -309,7 +253,7 @@ describe('adapter-specific behaviour', () => {
 
   it('pe-reniec: daily quota (1003) is not retried and waits until midnight in Lima', async () => {
     const t = byId('pe-reniec');
-    const err = await failure(build(t).adapter.lookup(t.idType, SPECIAL_IDS['pe-reniec'].rate_limited, ctx));
+    const err = await failure(build(t).adapter.lookup(t.idType, SPECIAL_IDS['pe-reniec']!.rate_limited, ctx));
     expect(err.kind).toBe('RATE_LIMITED');
     expect(err.retryable).toBe(false);
     expect(err.options.retryAfterSeconds).toBeLessThanOrEqual(86_400);

@@ -52,14 +52,14 @@ describe('decodePhoto', () => {
   });
 
   it('non-images, bad base64, truncation and oversize → MALFORMED', () => {
-    expect(kindOf(() => decodePhoto(Buffer.from(notAnImage()).toString('base64')))).toBe('MALFORMED');
-    expect(kindOf(() => decodePhoto('this is not base64!'))).toBe('MALFORMED');
-    expect(kindOf(() => decodePhoto(b64.slice(0, 201)))).toBe('MALFORMED'); // truncated quantum
-    expect(kindOf(() => decodePhoto(b64.slice(0, 200)))).toBe('MALFORMED'); // truncated JPEG (no EOI)
-    expect(kindOf(() => decodePhoto([1, 2, 300]))).toBe('MALFORMED');
-    expect(kindOf(() => decodePhoto({ photo: b64 }))).toBe('MALFORMED');
-    expect(kindOf(() => decodePhoto('data:image/jpeg,notbase64'))).toBe('MALFORMED');
-    expect(kindOf(() => decodePhoto(b64, { maxBytes: 100 }))).toBe('MALFORMED');
+    expect(kindOf(() => decodePhoto(Buffer.from(notAnImage()).toString('base64')))).toBe('PHOTO_UNUSABLE');
+    expect(kindOf(() => decodePhoto('this is not base64!'))).toBe('PHOTO_UNUSABLE');
+    expect(kindOf(() => decodePhoto(b64.slice(0, 201)))).toBe('PHOTO_UNUSABLE'); // truncated quantum
+    expect(kindOf(() => decodePhoto(b64.slice(0, 200)))).toBe('PHOTO_UNUSABLE'); // truncated JPEG (no EOI)
+    expect(kindOf(() => decodePhoto([1, 2, 300]))).toBe('PHOTO_UNUSABLE');
+    expect(kindOf(() => decodePhoto({ photo: b64 }))).toBe('PHOTO_UNUSABLE');
+    expect(kindOf(() => decodePhoto('data:image/jpeg,notbase64'))).toBe('PHOTO_UNUSABLE');
+    expect(kindOf(() => decodePhoto(b64, { maxBytes: 100 }))).toBe('PHOTO_UNUSABLE');
     expect(kindOf(() => decodePhoto(b64, { maxBytes: jpeg.length }))).toBe('OK');
   });
 });

@@ -129,10 +129,38 @@ describe('CircuitBreaker', () => {
     expect(b.currentState).toBe('closed');
   });
 
-  it('input failures (NOT_FOUND, INVALID_ID, …) do not count toward opening', async () => {
-    const b = new CircuitBreaker('x', { failureThreshold: 2, resetTimeoutMs: 1_000, halfOpenMaxCalls: 1 }, { now: () => 0 });
-    for (let i = 0; i < 5; i++) await b.execute(() => Promise.reject(new RegistryError('NOT_FOUND', 'nf'))).catch(() => {});
+  it.each(['NOT_FOUND', 'INVALID_ID', 'PHOTO_MISSING', 'PHOTO_UNUSABLE', 'RESTRICTED', 'MALFORMED', 'UNAUTHORISED', 'RATE_LIMITED'] as const)(
+    'record and input failures (%s) never count toward opening',
+    async (kind) => {
+      const b = new CircuitBreaker('x', { failureThreshold: 2, resetTimeoutMs: 1_000, halfOpenMaxCalls: 1 }, { now: () => 0 });
+      for (let i = 0; i < 5; i++) await b.execute(() => Promise.reject(new RegistryError(kind, kind)), `key-${i}`).catch(() => {});
+      expect(b.currentState).toBe('closed');
+    },
+  );
+
+  it('a non-registry error (a bug on one record) does not count either', async () => {
+    const b = new CircuitBreaker('x', { failureThreshold: 1, resetTimeoutMs: 1_000, halfOpenMaxCalls: 1 }, { now: () => 0 });
+    await b.execute(() => Promise.reject(new TypeError('boom'))).catch(() => {});
     expect(b.currentState).toBe('closed');
+  });
+
+  it('with minDistinctCallers 2, one caller alone cannot open the circuit, however many faults it sees', async () => {
+    const b = new CircuitBreaker('x', { failureThreshold: 3, minDistinctCallers: 2, resetTimeoutMs: 1_000, halfOpenMaxCalls: 1 }, { now: () => 0 });
+    for (let i = 0; i < 20; i++) await b.execute(unavailable, 'key-a').catch(() => {});
+    expect(b.currentState).toBe('closed');
+    // A second caller seeing the same outage confirms it: now the circuit opens.
+    await b.execute(unavailable, 'key-b').catch(() => {});
+    expect(b.currentState).toBe('open');
+  });
+
+  it('a success between faults resets both the count and the callers seen', async () => {
+    const b = new CircuitBreaker('x', { failureThreshold: 2, minDistinctCallers: 2, resetTimeoutMs: 1_000, halfOpenMaxCalls: 1 }, { now: () => 0 });
+    await b.execute(unavailable, 'key-a').catch(() => {});
+    await b.execute(ok, 'key-c');
+    await b.execute(unavailable, 'key-b').catch(() => {});
+    expect(b.currentState).toBe('closed');
+    await b.execute(unavailable, 'key-a').catch(() => {});
+    expect(b.currentState).toBe('open');
   });
 });
 

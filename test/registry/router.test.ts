@@ -1,3 +1,4 @@
+import { ADAPTERS } from '../../adapters/index.ts';
 import { describe, expect, it } from 'vitest';
 import { RegistryRouter, UnknownIdTypeError } from '../../src/registry/router.ts';
 import { createRegistry } from '../../src/registry/index.ts';
@@ -52,17 +53,17 @@ describe('RegistryRouter', () => {
 
 describe('createRegistry', () => {
   it('builds the six adapters from an empty config and serves their id types', async () => {
-    const registry = createRegistry({});
+    const registry = createRegistry({}, { adapters: ADAPTERS });
     expect(registry.router.idTypes()).toEqual(['GH_GHANA_CARD', 'KE_NATIONAL_ID', 'NG_BVN', 'NG_NIN', 'PE_DNI', 'ZA_ID']);
     expect([...registry.breakers.keys()].sort()).toEqual(['gh-nia', 'ke-iprs', 'ng-bvn', 'ng-nin', 'pe-reniec', 'za-dha']);
     await registry.close();
   });
 
   it('drops disabled adapters and rejects invalid config', async () => {
-    const registry = createRegistry({ adapters: { 'ng-bvn': { enabled: false } } });
+    const registry = createRegistry({ adapters: { 'ng-bvn': { enabled: false } } }, { adapters: ADAPTERS });
     expect(registry.router.has('NG_BVN')).toBe(false);
     await registry.close();
-    expect(() => createRegistry({ adapters: { 'pe-reniec': { baseUrl: 'not a url' } } })).toThrow();
-    expect(() => createRegistry({ timeouts: { requestMs: -1 } })).toThrow();
+    expect(() => createRegistry({ adapters: { 'pe-reniec': { baseUrl: 'not a url' } } }, { adapters: ADAPTERS })).toThrow();
+    expect(() => createRegistry({ timeouts: { requestMs: -1 } }, { adapters: ADAPTERS })).toThrow();
   });
 });

@@ -7,6 +7,7 @@ import { repoRoot } from '../../src/config/paths.ts';
 import { DEFAULT_DEMO_API_KEY } from '../../src/accounts/config.ts';
 import { DEFAULT_BREAKER_OPTIONS } from '../../src/registry/resilience.ts';
 import { parseRegistryConfig } from '../../src/registry/config.ts';
+import { ADAPTERS } from '../../adapters/index.ts';
 
 describe('environment configuration', () => {
   it('gives every variable its default when the environment is empty', () => {
@@ -62,6 +63,6 @@ describe('environment configuration', () => {
   });
 
   it('the circuit breaker has one default failure threshold', () => {
-    expect(parseRegistryConfig({}).breaker.failureThreshold).toBe(DEFAULT_BREAKER_OPTIONS.failureThreshold);
+    expect(parseRegistryConfig(ADAPTERS, {}).breaker.failureThreshold).toBe(DEFAULT_BREAKER_OPTIONS.failureThreshold);
   });
 });

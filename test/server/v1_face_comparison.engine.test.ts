@@ -3,6 +3,7 @@
  * serving the demo identities. Checks that the engine's real error codes land on the contract's.
  * Skipped when the ONNX models or the demo face photos are not present.
  */
+import { ADAPTERS } from '../../adapters/index.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { setupServer } from 'msw/node';
@@ -58,7 +59,7 @@ describe.skipIf(!available)('POST /v1/face-comparison with the real face engine'
     const mocks = createRegistryMocks({ people: await loadDemoPeople() });
     server.listen({ onUnhandledRequest: 'error' });
     server.resetHandlers(...mocks.handlers);
-    registry = createRegistry({ retry: { maxAttempts: 1 } });
+    registry = createRegistry({ retry: { maxAttempts: 1 } }, { adapters: ADAPTERS });
     engine = await createFaceEngine();
     h = createHarness({ registry: registry.router, engine });
   });

@@ -2,6 +2,7 @@
  * The route against the real registry SDK (createRegistry: adapters, retries, breaker) and the msw
  * registry mocks, with the test-double engine. Checks the wiring main.ts relies on.
  */
+import { ADAPTERS } from '../../adapters/index.ts';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRegistryMocks, SPECIAL_IDS, syntheticJpeg, type MockPerson, type RegistryMocks } from '../../mocks/index.ts';
@@ -34,7 +35,7 @@ beforeEach(async () => {
   server.resetHandlers(...mocks.handlers);
   registry = createRegistry(
     { retry: { maxAttempts: 1 }, timeouts: { requestMs: 2_000, lookupBudgetMs: 3_000 } },
-    { retryDeps: { sleep: async () => {} } },
+    { adapters: ADAPTERS, retryDeps: { sleep: async () => {} } },
   );
 });
 
@@ -57,17 +58,17 @@ describe('POST /v1/face-comparison with the registry SDK and mocks', () => {
 
   it('maps not-found and no-photo records to ID_NOT_FOUND', async () => {
     const h = createHarness({ registry: registry.router });
-    const notFound = await h.compare(body(SPECIAL_IDS['ng-nin'].not_found));
+    const notFound = await h.compare(body(SPECIAL_IDS['ng-nin']!.not_found));
     expect(notFound.status).toBe(404);
     expect((await notFound.json()).details.reason).toBe('NO_RECORD');
-    const noPhoto = await h.compare(body(SPECIAL_IDS['ng-nin'].photo_missing));
+    const noPhoto = await h.compare(body(SPECIAL_IDS['ng-nin']!.photo_missing));
     expect(noPhoto.status).toBe(404);
     expect((await noPhoto.json()).details.reason).toBe('NO_PHOTO');
   });
 
   it('turns a registry 5xx into a retryable 503 with Retry-After, never a MISMATCH', async () => {
     const h = createHarness({ registry: registry.router });
-    const res = await h.compare(body(SPECIAL_IDS['ng-nin'].server_error));
+    const res = await h.compare(body(SPECIAL_IDS['ng-nin']!.server_error));
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
     const json = await res.json();

@@ -14,11 +14,13 @@ import {
 } from '../../api/face-match.ts';
 import { matchFaces, type FaceMatchOutcome } from '../../service/face-match.ts';
 import { authenticate, requireService } from '../middleware/auth.ts';
+import { admitRequest } from '../middleware/admission.ts';
 import { limitBody } from '../middleware/body-limit.ts';
 import { requireJson } from '../middleware/json.ts';
 import { idempotency } from '../middleware/idempotency.ts';
 import type { AppEnv, ErrorProfile } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
+import { completeVerification } from '../completion.ts';
 
 export const FACE_MATCH_ENDPOINT = '/v1/face-match';
 
@@ -45,9 +47,9 @@ export function faceMatchRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBodyByte
     description:
       'Compares the selfie with the largest face on the ID image and returns a 0–100 similarity (calibrated score × 100) and a match decision against `threshold` (default 90). ' +
       'With `documentType`, the ID image is also checked for a plausible identity-document layout. Result codes (HTTP 200, status OK, billable): FACE_MATCH, FACE_MISMATCH, NO_FACE_DETECTED, NO_DOCUMENT_DETECTED, DOCUMENT_TYPE_MISMATCH. ' +
-      'Errors (status ERROR, not billable, result null): INVALID_REQUEST (400/413, per-field `errors`), UNAUTHORIZED (401), FORBIDDEN (403), RATE_LIMIT_EXCEEDED (429, reserved), INTERNAL_ERROR (500), SERVICE_UNAVAILABLE (503).',
+      'Errors (status ERROR, not billable, result null): INVALID_REQUEST (400/413, per-field `errors`), UNAUTHORIZED (401), FORBIDDEN (403), RATE_LIMIT_EXCEEDED (429, with Retry-After), INTERNAL_ERROR (500), SERVICE_UNAVAILABLE (503).',
     security: [{ bearerAuth: [] }],
-    middleware: [useFaceMatchProfile, authenticate, requireService('face_match'), limitBody(maxBodyBytes), requireJson, idempotency] as const,
+    middleware: [useFaceMatchProfile, authenticate, requireService('face_match'), admitRequest, limitBody(maxBodyBytes), requireJson, idempotency] as const,
     request: { body: { required: true, content: { 'application/json': { schema: FaceMatchRequestSchema } } } },
     responses: {
       200: envelopeResponse('Processed: FACE_MATCH, FACE_MISMATCH, NO_FACE_DETECTED, NO_DOCUMENT_DETECTED or DOCUMENT_TYPE_MISMATCH.'),
@@ -55,9 +57,9 @@ export function faceMatchRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBodyByte
       401: envelopeResponse('UNAUTHORIZED: missing, malformed or unknown API key.'),
       403: envelopeResponse('FORBIDDEN: organisation not approved or not subscribed to face_match.'),
       413: envelopeResponse('INVALID_REQUEST: body over the server limit or an image over 10 MB decoded.'),
-      429: envelopeResponse('RATE_LIMIT_EXCEEDED (reserved for a gateway in front of the service).'),
+      429: envelopeResponse('RATE_LIMIT_EXCEEDED: the API key\'s requests per minute or per day; honour Retry-After.'),
       500: envelopeResponse('INTERNAL_ERROR.'),
-      503: envelopeResponse('SERVICE_UNAVAILABLE: the result could not be recorded; retry.'),
+      503: envelopeResponse('SERVICE_UNAVAILABLE: the service is at capacity or shutting down, or the result could not be recorded; honour Retry-After.'),
     },
   });
 }
@@ -96,7 +98,7 @@ export function registerFaceMatch(app: OpenAPIHono<AppEnv>, maxBodyBytes?: numbe
     try {
       outcome = await matchFaces(
         { engine: services.engine, policy: services.policy, documents: services.documents, logger: log },
-        { selfie: body.selfie, idImage: body.idImage, documentType: body.documentType, signal: c.req.raw.signal },
+        { selfie: body.selfie, idImage: body.idImage, documentType: body.documentType, withCrops: true, signal: c.req.raw.signal },
       );
     } catch (err) {
       const rendered = faceMatchErrorEnvelope(err instanceof ApiError ? err : new ApiError('SERVICE_ERROR'), { requestId, now: services.clock.now() });
@@ -113,6 +115,20 @@ export function registerFaceMatch(app: OpenAPIHono<AppEnv>, maxBodyBytes?: numbe
       throw new ApiError('SERVICE_ERROR', 'The result could not be recorded. Retry the request.', undefined, { status: 503, retryable: true, retryAfterSeconds: 1, cause: err });
     }
 
+    await completeVerification(c, {
+      endpoint: FACE_MATCH_ENDPOINT,
+      selfie: body.selfie,
+      reference: { image: body.idImage },
+      idType: null,
+      idNumberMasked: null,
+      threshold,
+      score: outcome.similarity,
+      verdict: code,
+      source: 'id_image',
+      review: { kind: 'verdict', score: outcome.similarity, threshold, scale: 100 },
+      warnings: outcome.warnings.map((w) => w.risk),
+      crops: { selfie: outcome.selfie?.crop, reference: outcome.idImage?.crop },
+    });
     const response: FaceMatchEnvelope = {
       status: 'OK',
       code,

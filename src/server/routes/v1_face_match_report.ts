@@ -14,12 +14,14 @@ import { reviewStatus, type ReportStatus } from '../../policy/review.ts';
 import { similarityWarning } from '../../policy/warnings.ts';
 import { matchFaces, type FaceMatchOutcome } from '../../service/face-match.ts';
 import { authenticate, requireService } from '../middleware/auth.ts';
+import { admitRequest } from '../middleware/admission.ts';
 import { limitBody } from '../middleware/body-limit.ts';
 import { requireJson } from '../middleware/json.ts';
 import { idempotency } from '../middleware/idempotency.ts';
 import type { AppEnv } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
 import { MEDIA_PATH_PREFIX } from './v1_media.ts';
+import { completeVerification } from '../completion.ts';
 
 export const FACE_MATCH_REPORT_ENDPOINT = '/v1/face-match-report';
 
@@ -34,7 +36,7 @@ export function faceMatchReportRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBo
       'Compares the selfie with the portrait on the ID image. `face_match.status` is Approved (score ≥ approval_threshold, default 90), In Review (review_threshold ≤ score < approval_threshold, default 75–90; also an approved score with a presentation-attack signal) or Rejected (below review_threshold, or no face in an image: score 0 with a NO_FACE_DETECTED warning). ' +
       '`source_image` (ID portrait crop) and `target_image` (selfie face crop) are temporary links served by GET /v1/media/{token}, valid 60 minutes, held in memory only. Every completed report (HTTP 200) is billed; errors are not. Errors use the standard error envelope.',
     security: [{ bearerAuth: [] }],
-    middleware: [authenticate, requireService('face_match'), limitBody(maxBodyBytes), requireJson, idempotency] as const,
+    middleware: [authenticate, requireService('face_match'), admitRequest, limitBody(maxBodyBytes), requireJson, idempotency] as const,
     request: { body: { required: true, content: { 'application/json': { schema: FaceMatchReportRequestSchema } } } },
     responses: {
       200: { description: 'The report (Approved, In Review or Rejected).', content: { 'application/json': { schema: FaceMatchReportSchema } } },
@@ -42,6 +44,7 @@ export function faceMatchReportRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBo
       401: errorResponse('UNAUTHORIZED'),
       403: errorResponse('FORBIDDEN or SUBSCRIPTION_REQUIRED'),
       413: errorResponse('PAYLOAD_TOO_LARGE: body over the limit or an image over 10 MB decoded.'),
+      429: errorResponse('RATE_LIMIT_EXCEEDED: the API key\'s requests per minute or per day (`details.reason`); honour Retry-After.'),
       500: errorResponse('SERVICE_ERROR'),
       503: errorResponse('SERVICE_ERROR with retryable: true: the report could not be recorded; retry.'),
     },
@@ -110,6 +113,20 @@ export function registerFaceMatchReport(app: OpenAPIHono<AppEnv>, maxBodyBytes?:
       throw new ApiError('SERVICE_ERROR', 'The report could not be recorded. Retry the request.', undefined, { status: 503, retryable: true, retryAfterSeconds: 1, cause: err });
     }
 
+    await completeVerification(c, {
+      endpoint: FACE_MATCH_REPORT_ENDPOINT,
+      selfie: body.selfie,
+      reference: { image: body.idImage },
+      idType: null,
+      idNumberMasked: null,
+      threshold: approval,
+      score,
+      verdict: status,
+      source: 'id_image',
+      review: { kind: 'report', status },
+      warnings: warnings.map((w) => w.risk),
+      crops: { selfie: outcome.selfie?.crop, reference: outcome.idImage?.crop },
+    });
     const report: FaceMatchReport = {
       face_match: {
         status,

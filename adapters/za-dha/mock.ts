@@ -5,14 +5,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { http, HttpResponse } from 'msw';
-import { DHA_PHOTO_PATH } from '../adapters/za-dha/adapter.ts';
-import { validateZaId } from '../adapters/za-dha/id-number.ts';
-import { MOCK_CREDENTIALS } from '../src/registry/config.ts';
-import { GATEWAY_HTML, type MockContext } from './common.ts';
-import { notAnImage } from './fixtures.ts';
-import type { MockPerson } from './types.ts';
+import { DHA_PHOTO_PATH } from './adapter.ts';
+import { validateZaId } from './id-number.ts';
+import type { ConformanceFixture, MockInstance } from '../../src/registry/plugin.ts';
+import { MOCK_CREDENTIALS } from './index.ts';
+import { GATEWAY_HTML, type MockContext } from '../../mocks/common.ts';
+import { notAnImage } from '../../mocks/fixtures.ts';
+import type { MockPerson } from '../../mocks/types.ts';
 
-export interface DhaMockState {
+interface DhaMockState {
   tokens: Map<string, number>;
   links: Map<string, { bytes: Uint8Array; expiresAt: number }>;
 }
@@ -20,8 +21,8 @@ export interface DhaMockState {
 const error = (status: number, code: string, message: string, headers?: Record<string, string>) =>
   HttpResponse.json({ error: { code, message } }, { status, headers });
 
-export function dhaHandlers(ctx: MockContext, baseUrl: string, state: DhaMockState) {
-  const creds = MOCK_CREDENTIALS['za-dha'];
+function dhaHandlers(ctx: MockContext, baseUrl: string, state: DhaMockState) {
+  const creds = MOCK_CREDENTIALS;
   const linkTtl = () => ctx.options.photoLinkTtlMs ?? 60_000;
 
   const tokenRoute = http.post(`${baseUrl}/oauth/token`, async ({ request }) => {
@@ -129,4 +130,28 @@ export function dhaHandlers(ctx: MockContext, baseUrl: string, state: DhaMockSta
   });
 
   return [tokenRoute, photoRoute, linkRoute];
+}
+
+export const conformance: ConformanceFixture = {
+  idType: 'ZA_ID',
+  foundId: '8507145123085',
+  foundInput: '850714 5123 085',
+  // wrong Luhn digit; impossible date (Feb 30); bad citizenship digit; too short
+  invalidLocal: ['8507145123086', '8502305123085', '8507145123385', '850714512308'],
+  badCredentials: { clientSecret: 'wrong-secret' },
+};
+
+export function createMock(ctx: MockContext, baseUrl: string): MockInstance {
+  const state: DhaMockState = { tokens: new Map(), links: new Map() };
+  return {
+    handlers: dhaHandlers(ctx, baseUrl, state),
+    revokeTokens: () => state.tokens.clear(),
+    expirePhotoLinks: () => {
+      for (const link of state.links.values()) link.expiresAt = 0;
+    },
+    reset: () => {
+      state.tokens.clear();
+      state.links.clear();
+    },
+  };
 }

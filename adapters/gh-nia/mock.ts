@@ -4,11 +4,12 @@
  * as HTTP 404 code "05" (with NIA's own spelling), rate limits as 429 + Retry-After.
  */
 import { http, HttpResponse } from 'msw';
-import { NIA_DEFAULT_LOOKUP_PATH } from '../adapters/gh-nia/adapter.ts';
-import { MOCK_CREDENTIALS } from '../src/registry/config.ts';
-import { encodePhoto, GATEWAY_HTML, type MockContext } from './common.ts';
-import { notAnImage } from './fixtures.ts';
-import type { MockPerson } from './types.ts';
+import { NIA_DEFAULT_LOOKUP_PATH } from './adapter.ts';
+import type { ConformanceFixture, MockInstance } from '../../src/registry/plugin.ts';
+import { MOCK_CREDENTIALS } from './index.ts';
+import { encodePhoto, GATEWAY_HTML, type MockContext } from '../../mocks/common.ts';
+import { notAnImage } from '../../mocks/fixtures.ts';
+import type { MockPerson } from '../../mocks/types.ts';
 
 function ok(p: MockPerson, portrait: unknown) {
   return HttpResponse.json({
@@ -33,8 +34,8 @@ function ok(p: MockPerson, portrait: unknown) {
 const fail = (status: number, code: string, msg: string, headers?: Record<string, string>) =>
   HttpResponse.json({ success: false, code, msg }, { status, headers });
 
-export function niaHandlers(ctx: MockContext, baseUrl: string) {
-  const key = MOCK_CREDENTIALS['gh-nia'].merchantKey;
+function niaHandlers(ctx: MockContext, baseUrl: string) {
+  const key = MOCK_CREDENTIALS.merchantKey;
   return [
     http.post(`${baseUrl}${NIA_DEFAULT_LOOKUP_PATH}`, async ({ request }) => {
       await ctx.latency('rest');
@@ -79,3 +80,16 @@ export function niaHandlers(ctx: MockContext, baseUrl: string) {
     }),
   ];
 }
+
+export function createMock(ctx: MockContext, baseUrl: string): MockInstance {
+  return { handlers: niaHandlers(ctx, baseUrl) };
+}
+
+export const conformance: ConformanceFixture = {
+  idType: 'GH_GHANA_CARD',
+  foundId: 'GHA-314159265-3',
+  foundInput: 'gha3141592653',
+  invalidLocal: ['GHA-31415926-3', 'GHB-314159265-3', 'GHA-314159265-X', '314159265'],
+  badCredentials: { merchantKey: 'wrong-key' },
+  person: { photo_encoding: 'data_url' },
+};

@@ -5,11 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { http, HttpResponse } from 'msw';
-import { nibssAuthorization, nibssDecrypt, nibssEncrypt, nibssSignature, type NibssSession } from '../adapters/ng-bvn/crypto.ts';
-import { MOCK_CREDENTIALS } from '../src/registry/config.ts';
-import { dMonYDate, encodePhoto, type MockContext } from './common.ts';
-import { notAnImage } from './fixtures.ts';
-import type { MockPerson } from './types.ts';
+import { nibssAuthorization, nibssDecrypt, nibssEncrypt, nibssSignature, type NibssSession } from './crypto.ts';
+import type { ConformanceFixture, MockInstance } from '../../src/registry/plugin.ts';
+import { MOCK_CREDENTIALS } from './index.ts';
+import { dMonYDate, encodePhoto, type MockContext } from '../../mocks/common.ts';
+import { notAnImage } from '../../mocks/fixtures.ts';
+import type { MockPerson } from '../../mocks/types.ts';
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
 
@@ -17,7 +18,7 @@ function token(n: number): string {
   return Array.from(randomBytes(n), (b) => ALPHABET[b % ALPHABET.length]).join('');
 }
 
-export interface NibssMockState {
+interface NibssMockState {
   sessions: Map<string, NibssSession>;
 }
 
@@ -42,8 +43,8 @@ function payload(p: MockPerson, image: unknown, extra: Record<string, unknown> =
   };
 }
 
-export function bvnHandlers(ctx: MockContext, baseUrl: string, state: NibssMockState) {
-  const orgCode = MOCK_CREDENTIALS['ng-bvn'].organisationCode;
+function bvnHandlers(ctx: MockContext, baseUrl: string, state: NibssMockState) {
+  const orgCode = MOCK_CREDENTIALS.organisationCode;
 
   const decodeOrg = (h: string | null) => (h ? Buffer.from(h, 'base64').toString('utf8') : '');
 
@@ -123,4 +124,22 @@ export function bvnHandlers(ctx: MockContext, baseUrl: string, state: NibssMockS
   });
 
   return [reset, getSingle];
+}
+
+export const conformance: ConformanceFixture = {
+  idType: 'NG_BVN',
+  foundId: '22314159265',
+  invalidLocal: ['2231415926', '223141592651', 'BVN22314159'],
+  badCredentials: { organisationCode: '99999' },
+};
+
+export function createMock(ctx: MockContext, baseUrl: string): MockInstance {
+  const state: NibssMockState = { sessions: new Map() };
+  return {
+    handlers: bvnHandlers(ctx, baseUrl, state),
+    rotateSessionKeys: () => {
+      for (const [code, s] of state.sessions) state.sessions.set(code, { ...s, password: `${s.password}x` });
+    },
+    reset: () => state.sessions.clear(),
+  };
 }

@@ -4,10 +4,11 @@
  * out=json it answers XML, as the real service does.
  */
 import { http, HttpResponse } from 'msw';
-import { MOCK_CREDENTIALS } from '../src/registry/config.ts';
-import { encodePhoto, GATEWAY_HTML, type MockContext } from './common.ts';
-import { notAnImage } from './fixtures.ts';
-import type { MockPerson } from './types.ts';
+import type { ConformanceFixture, MockInstance } from '../../src/registry/plugin.ts';
+import { MOCK_CREDENTIALS } from './index.ts';
+import { encodePhoto, GATEWAY_HTML, type MockContext } from '../../mocks/common.ts';
+import { notAnImage } from '../../mocks/fixtures.ts';
+import type { MockPerson } from '../../mocks/types.ts';
 
 const CODES = {
   '0000': 'Consulta realizada correctamente',
@@ -41,8 +42,8 @@ function datos(p: MockPerson, foto: unknown, restriccion = ''): Record<string, u
   };
 }
 
-export function reniecHandlers(ctx: MockContext, baseUrl: string) {
-  const creds = MOCK_CREDENTIALS['pe-reniec'];
+function reniecHandlers(ctx: MockContext, baseUrl: string) {
+  const creds = MOCK_CREDENTIALS;
   const consultar = http.post(`${baseUrl}/Rest/RENIEC/Consultar`, async ({ request }) => {
     await ctx.latency('rest');
     const url = new URL(request.url);
@@ -114,3 +115,16 @@ export function reniecHandlers(ctx: MockContext, baseUrl: string) {
 
   return [consultar, actualizar];
 }
+
+export function createMock(ctx: MockContext, baseUrl: string): MockInstance {
+  return { handlers: reniecHandlers(ctx, baseUrl) };
+}
+
+export const conformance: ConformanceFixture = {
+  idType: 'PE_DNI',
+  foundId: '41592653',
+  foundInput: '41592653-2',
+  invalidLocal: ['4159265', '41592653-9', '4159265A', '41592653K'],
+  badCredentials: { password: 'wrong-password' },
+  person: { photo_encoding: 'byte_array' },
+};

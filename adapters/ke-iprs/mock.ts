@@ -5,10 +5,11 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 import { http, HttpResponse } from 'msw';
-import { MOCK_CREDENTIALS } from '../src/registry/config.ts';
-import { dotNetDate, type MockContext } from './common.ts';
-import { notAnImage } from './fixtures.ts';
-import type { MockPerson } from './types.ts';
+import type { ConformanceFixture, MockInstance } from '../../src/registry/plugin.ts';
+import { MOCK_CREDENTIALS } from './index.ts';
+import { dotNetDate, type MockContext } from '../../mocks/common.ts';
+import { notAnImage } from '../../mocks/fixtures.ts';
+import type { MockPerson } from '../../mocks/types.ts';
 
 const SOAP_ACTION = 'http://tempuri.org/IServiceIPRS/GetDataByIdCard';
 const parser = new XMLParser({ removeNSPrefix: true, parseTagValue: false, ignoreAttributes: true });
@@ -73,8 +74,8 @@ function record(p: MockPerson, photo: string | undefined, extra: Partial<Record<
   });
 }
 
-export function iprsHandlers(ctx: MockContext, baseUrl: string) {
-  const creds = MOCK_CREDENTIALS['ke-iprs'];
+function iprsHandlers(ctx: MockContext, baseUrl: string) {
+  const creds = MOCK_CREDENTIALS;
   return [
     http.post(baseUrl, async ({ request }) => {
       await ctx.latency('soap');
@@ -135,3 +136,14 @@ export function iprsHandlers(ctx: MockContext, baseUrl: string) {
     }),
   ];
 }
+
+export function createMock(ctx: MockContext, baseUrl: string): MockInstance {
+  return { handlers: iprsHandlers(ctx, baseUrl) };
+}
+
+export const conformance: ConformanceFixture = {
+  idType: 'KE_NATIONAL_ID',
+  foundId: '31415926',
+  invalidLocal: ['123456', '123456789', '3141592A'],
+  badCredentials: { password: 'wrong-password' },
+};

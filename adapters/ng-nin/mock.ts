@@ -4,10 +4,11 @@
  * per-AppId rate limit with 429 + Retry-After.
  */
 import { http, HttpResponse } from 'msw';
-import { MOCK_CREDENTIALS } from '../src/registry/config.ts';
-import { encodePhoto, GATEWAY_HTML, type MockContext } from './common.ts';
-import { notAnImage } from './fixtures.ts';
-import type { MockPerson } from './types.ts';
+import type { ConformanceFixture, MockInstance } from '../../src/registry/plugin.ts';
+import { MOCK_CREDENTIALS } from './index.ts';
+import { encodePhoto, GATEWAY_HTML, type MockContext } from '../../mocks/common.ts';
+import { notAnImage } from '../../mocks/fixtures.ts';
+import type { MockPerson } from '../../mocks/types.ts';
 
 function entity(p: MockPerson, photo: unknown) {
   return {
@@ -23,8 +24,8 @@ function entity(p: MockPerson, photo: unknown) {
   };
 }
 
-export function ninHandlers(ctx: MockContext, baseUrl: string) {
-  const creds = MOCK_CREDENTIALS['ng-nin'];
+function ninHandlers(ctx: MockContext, baseUrl: string) {
+  const creds = MOCK_CREDENTIALS;
   return [
     http.get(`${baseUrl}/api/v1/kyc/nin`, async ({ request }) => {
       await ctx.latency('rest');
@@ -69,3 +70,16 @@ export function ninHandlers(ctx: MockContext, baseUrl: string) {
     }),
   ];
 }
+
+export function createMock(ctx: MockContext, baseUrl: string): MockInstance {
+  return { handlers: ninHandlers(ctx, baseUrl) };
+}
+
+export const conformance: ConformanceFixture = {
+  idType: 'NG_NIN',
+  foundId: '31415926535',
+  invalidLocal: ['3141592653', '314159265351', '3141592653X'],
+  badCredentials: { secretKey: 'test_sk_wrong' },
+  unsupported: ['restricted'],
+  person: { photo_encoding: 'wrapped' },
+};

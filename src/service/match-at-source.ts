@@ -1,0 +1,110 @@
+/**
+ * Match at source (Datavalid, INE): the registry compares the selfie with its own reference and
+ * answers a similarity and a band, never a photo. The selfie is analysed here first (a decodable
+ * image with a face, its quality and liveness findings), so a selfie the registry would reject, or
+ * that we would not compare ourselves, never leaves the service; only a re-encoded JPEG of the
+ * selfie (metadata stripped, at most 1024 px) is sent.
+ */
+import sharp from 'sharp';
+import { ApiError } from '../api/errors.ts';
+import { bytesFromInput } from '../engine/decode.ts';
+import type { FaceAnalysis } from '../engine/types.ts';
+import { scoreFromRegistry } from '../policy/match-at-source.ts';
+import { faceWarnings, similarityWarning } from '../policy/warnings.ts';
+import { maskIdNumber } from '../registry/mask.ts';
+import type { MatchAtSourceResult } from '../registry/types.ts';
+import { mapRegistryError, mapSelfieError } from './errors.ts';
+import type { FaceComparisonDeps, FaceComparisonInput, FaceComparisonOutcome } from './face-comparison.ts';
+
+/** Longest side of the selfie sent to a registry (Datavalid asks for at least 250×250, ideally 750×750). */
+const MAX_REGISTRY_SELFIE_SIDE = 1024;
+
+/** The selfie as a plain JPEG: EXIF orientation applied, every metadata block dropped, bounded size. */
+export async function selfieForRegistry(selfie: string): Promise<Uint8Array> {
+  const bytes = bytesFromInput(selfie);
+  const jpeg = await sharp(bytes)
+    .rotate()
+    .resize({ width: MAX_REGISTRY_SELFIE_SIDE, height: MAX_REGISTRY_SELFIE_SIDE, fit: 'inside', withoutEnlargement: true })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+  return new Uint8Array(jpeg);
+}
+
+export async function compareAtSource(
+  deps: FaceComparisonDeps,
+  input: FaceComparisonInput,
+  idNumber: string,
+  started: number,
+): Promise<FaceComparisonOutcome> {
+  const { registry, engine, policy, logger } = deps;
+  const timings: Record<string, number> = {};
+  const since = (t: number) => Math.round((performance.now() - t) * 10) / 10;
+
+  let t = performance.now();
+  let selfie: FaceAnalysis;
+  try {
+    selfie = await engine.analyze(input.selfie, { withLiveness: true, withCrop: true });
+  } catch (err) {
+    throw mapSelfieError(err);
+  } finally {
+    timings.selfie_analysis = since(t);
+  }
+
+  let jpeg: Uint8Array;
+  try {
+    jpeg = await selfieForRegistry(input.selfie);
+  } catch (err) {
+    throw mapSelfieError(err);
+  }
+
+  t = performance.now();
+  let verdict: MatchAtSourceResult;
+  try {
+    verdict = await registry.verifyFace(input.idType, idNumber, jpeg, { requestId: input.requestId, signal: input.signal, callerId: input.callerId });
+  } catch (err) {
+    throw mapRegistryError(err);
+  } finally {
+    timings.registry = since(t);
+  }
+
+  let score: number;
+  try {
+    score = scoreFromRegistry(verdict.similarity, verdict.scoreTable);
+  } catch (err) {
+    throw new ApiError('SERVICE_ERROR', undefined, undefined, { cause: err });
+  }
+  const facesInSelfie = Math.max(1, selfie.faces.length);
+  const decision = policy.decideScore({ score, threshold: input.threshold, facesInSelfie });
+  const warnings = faceWarnings('selfie', selfie, { liveness: true });
+  const low = similarityWarning({ score: decision.score, threshold: decision.threshold });
+  if (low) warnings.unshift(low);
+  timings.total = since(started);
+
+  logger.info('face comparison decided at source', {
+    id_type: input.idType,
+    id_number_masked: maskIdNumber(idNumber),
+    source: verdict.source,
+    registry_band: verdict.band,
+    match_result: decision.match_result,
+    score: decision.score,
+    threshold: decision.threshold,
+    tier: decision.tier,
+    faces_in_selfie: facesInSelfie,
+    timings_ms: timings,
+  });
+
+  return {
+    decision,
+    identity: verdict.identity,
+    source: verdict.source,
+    facesInSelfie,
+    cache: 'miss',
+    timings,
+    warnings,
+    atSource: { registryBand: verdict.band, registrySimilarity: verdict.similarity },
+    idNumberMasked: maskIdNumber(idNumber),
+    // The registry never returns its photo: the receipt has no reference hash and review no reference crop.
+    referenceSha256: null,
+    crops: { selfie: selfie.crop },
+  };
+}
