@@ -15,6 +15,7 @@ export interface FleetEnv {
   REDIS_URL: string;
   FACEMATCH_CACHE_SECRET: string;
   FACEMATCH_MEDIA_SECRET: string;
+  FACEMATCH_LIMITS_SECRET: string;
 }
 
 /** Secrets every replica of one fleet shares. */
@@ -24,6 +25,8 @@ export function fleetEnv(databaseUrl: string, redisUrl: string): FleetEnv {
     REDIS_URL: redisUrl,
     FACEMATCH_CACHE_SECRET: randomBytes(24).toString('base64url'),
     FACEMATCH_MEDIA_SECRET: randomBytes(24).toString('base64url'),
+    // Per-ID-number counters are keyed by an HMAC under this secret: shared, so limits hold fleet-wide.
+    FACEMATCH_LIMITS_SECRET: randomBytes(24).toString('base64url'),
   };
 }
 
