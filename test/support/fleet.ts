@@ -27,9 +27,13 @@ export async function startFleet(options: { replicas?: number; env?: Record<stri
   await admin.end();
   const databaseUrl = new URL(TEST_DATABASE_URL!);
   databaseUrl.pathname = `/${dbName}`;
-  // Its own Redis database index, emptied first.
-  const redisIndex = 1 + (randomBytes(1)[0]! % 15);
-  const redisUrl = `${TEST_REDIS_URL!.replace(/\/\d*$/, '')}/${redisIndex}`;
+  // Its own Redis database index (1–15, handed out in turn by a counter in database 0, so fleets
+  // started by suites running side by side do not share limit counters), emptied first.
+  const base = TEST_REDIS_URL!.replace(/\/\d*$/, '');
+  const counter = new Redis(`${base}/0`);
+  const redisIndex = 1 + ((await counter.incr('facematch:test:fleet-db')) % 15);
+  counter.disconnect();
+  const redisUrl = `${base}/${redisIndex}`;
   const redis = new Redis(redisUrl);
   await redis.flushdb();
   redis.disconnect();
