@@ -61,13 +61,8 @@ export async function openFileIdempotencyStore(file: string, now: () => Date = (
 
   let handle: FileHandle | undefined = await open(file, 'a', 0o600);
   let chain: Promise<unknown> = Promise.resolve();
-  let lastPurge = 0;
   return {
     async begin(scope, requestHash, at) {
-      if (at.getTime() - lastPurge > 60_000) {
-        table.purge(at.getTime());
-        lastPurge = at.getTime();
-      }
       return table.begin(scope, requestHash, at);
     },
     complete(scope, requestHash, answer) {

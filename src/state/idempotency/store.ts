@@ -52,10 +52,16 @@ const scopeKey = (s: IdempotencyScope) => `${s.orgId}\u0000${s.keyHash}`;
 /** Claim logic shared by the memory and file stores (PostgreSQL does the same in SQL). */
 export class IdempotencyTable {
   readonly records = new Map<string, MemoryRecord>();
+  private lastPurge = 0;
 
   begin(scope: IdempotencyScope, requestHash: string, now: Date): Claim {
     const key = scopeKey(scope);
     const t = now.getTime();
+    // Drop expired records now and then (no timers: time follows the caller's clock).
+    if (t - this.lastPurge > 60_000) {
+      this.purge(t);
+      this.lastPurge = t;
+    }
     const rec = this.records.get(key);
     if (rec && rec.expiresAt > t) {
       if (rec.requestHash !== requestHash) return { state: 'mismatch' };
@@ -87,13 +93,8 @@ export class IdempotencyTable {
 
 export function createMemoryIdempotencyStore(): IdempotencyStore {
   const table = new IdempotencyTable();
-  let lastPurge = 0;
   return {
     async begin(scope, requestHash, now) {
-      if (now.getTime() - lastPurge > 60_000) {
-        table.purge(now.getTime());
-        lastPurge = now.getTime();
-      }
       return table.begin(scope, requestHash, now);
     },
     async complete(scope, requestHash, answer) {
