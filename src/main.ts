@@ -22,7 +22,7 @@ import { httpServerOptions } from './server/http-server.ts';
 import { systemClock } from './server/services.ts';
 import { openStateBackends } from './state/backends.ts';
 import { availableParallelism } from 'node:os';
-import { AdmissionControl, createRequestLimits, createShutdown, memoryLimiterBackend, parseLimitsSettings, redisLimiterBackend } from './limits/index.ts';
+import { AdmissionControl, createRequestLimits, createShutdown, limitsSettings, memoryLimiterBackend, redisLimiterBackend } from './limits/index.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { readKeyFile } from './receipts/keys.ts';
 import { createEphemeralReceiptSigner, createReceiptSigner } from './receipts/signer.ts';
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   const { ledger } = state;
 
   // Admission control, limits (fleet-wide in Redis when REDIS_URL is set), metrics: README "Limits", "Metrics".
-  const ops = parseLimitsSettings(process.env, engineConfig?.workers ?? availableParallelism());
+  const ops = limitsSettings(env, engineConfig?.workers ?? availableParallelism());
   // One Redis client per replica (src/state/redis.ts) serves the cache, the image links and the limits.
   const { redis, pool } = state;
   const metrics = createMetrics({ breakers: () => [...registry.breakers].map(([id, b]) => [id, b.currentState] as const) });
@@ -123,7 +123,9 @@ async function main(): Promise<void> {
   });
 
   const serverOptions = httpServerOptions({ headersTimeoutMs: env.FACEMATCH_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.FACEMATCH_REQUEST_TIMEOUT_MS });
-  const server = serve({ fetch: app.fetch, port: env.PORT, serverOptions }, (info) => {
+  // Refused uploads are drained by the admission guard (src/server/middleware/discard-body.ts), not
+  // cut off after 500 ms: a reset connection would lose the 503 the client has not read yet.
+  const server = serve({ fetch: app.fetch, port: env.PORT, serverOptions, autoCleanupIncoming: false }, (info) => {
     logger.info('facematch listening', { port: info.port, engine: engine.version, calibration: calibration.version, id_types: registry.router.idTypes() });
   });
 
