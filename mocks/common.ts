@@ -19,6 +19,13 @@ export interface MockContext {
   special(adapter: MockAdapterId, idNumber: string): SpecialCase | undefined;
   /** A record for special cases that need one (photo missing, restricted, …). */
   placeholder(idType: string, idNumber: string): MockPerson;
+  /** Match-at-source mocks: the registry-side similarity of a selfie and a record's photo. */
+  faceSimilarity(selfie: Uint8Array, reference: Uint8Array): Promise<number>;
+}
+
+/** Without a face matcher, a mock registry recognises only the very same photo. */
+async function sameBytesSimilarity(selfie: Uint8Array, reference: Uint8Array): Promise<number> {
+  return Buffer.from(selfie).equals(Buffer.from(reference)) ? 0.99 : 0.1;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -98,6 +105,7 @@ export function createMockContext(options: RegistryMocksOptions): MockContext {
     special(adapter, idNumber) {
       return specialCaseFor(adapter, idNumber);
     },
+    faceSimilarity: options.faceSimilarity ?? sameBytesSimilarity,
     placeholder(idType, idNumber) {
       return {
         id_type: idType,

@@ -48,17 +48,22 @@ export function peruDniCheck(dni8: string): { digit: string; letter: string } {
   return { digit: '65432110987'.charAt(c), letter: 'KJIHGFEDCBA'.charAt(c) };
 }
 
-/** Brazil CPF: two mod-11 check digits (weights 10..2 then 11..2; remainder ≥ 10 → 0). */
+/** The two CPF check digits for a 9-digit body (weights 10..2 then 11..2; (Σ·10) mod 11, 10 → 0). */
+export function cpfCheckDigits(body9: string): string {
+  if (!/^\d{9}$/.test(body9)) throw new TypeError('cpfCheckDigits expects 9 digits');
+  const digit = (body: string) => {
+    const weights = Array.from({ length: body.length }, (_, i) => body.length + 1 - i);
+    return ((weightedSum(body, weights) * 10) % 11) % 10;
+  };
+  const d1 = digit(body9);
+  return `${d1}${digit(body9 + d1)}`;
+}
+
+/** Brazil CPF: 11 digits whose last two are the mod-11 check digits; repeated-digit numbers are invalid. */
 export function cpfValid(cpf: string): boolean {
   const n = cpf.replace(/[.\-\s]/g, '');
   if (!/^\d{11}$/.test(n) || /^(\d)\1{10}$/.test(n)) return false;
-  const digit = (body: string, top: number) => {
-    const weights = Array.from({ length: body.length }, (_, i) => top - i);
-    return ((weightedSum(body, weights) * 10) % 11) % 10;
-  };
-  const d1 = digit(n.slice(0, 9), 10);
-  const d2 = digit(n.slice(0, 10), 11);
-  return n.endsWith(`${d1}${d2}`);
+  return n.endsWith(cpfCheckDigits(n.slice(0, 9)));
 }
 
 /** Chile RUN/RUT check character: weights 2..7 repeating from the right; 11 → '0', 10 → 'K'. */
