@@ -19,7 +19,8 @@ import { createReferenceCache, createRegistry } from './registry/index.ts';
 import { createApp } from './server/app.ts';
 import { systemClock } from './server/services.ts';
 import type { CachedReference } from './service/face-comparison.ts';
-import { startRegistryMocks } from '../mocks/index.ts';
+import { engineFaceSimilarity, startRegistryMocks } from '../mocks/index.ts';
+import type { FaceEngine } from './engine/types.ts';
 
 const numberEnv = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -34,7 +35,10 @@ async function main(): Promise<void> {
   const port = numberEnv('PORT', 3000);
 
   const useMocks = (process.env.FACEMATCH_REGISTRY_MOCKS ?? 'on') !== 'off';
-  const mocks = useMocks ? await startRegistryMocks({ latency: 'demo' }) : undefined;
+  // The match-at-source mocks (Datavalid, INE) compare faces with the engine once it is loaded.
+  let loaded: { engine: FaceEngine; toScore: (raw: number) => number } | undefined;
+  const faceSimilarity = engineFaceSimilarity(() => loaded?.engine, (raw) => loaded?.toScore(raw) ?? 0);
+  const mocks = useMocks ? await startRegistryMocks({ latency: 'demo', faceSimilarity }) : undefined;
   if (mocks) logger.info('demo registries active (msw mocks)', { people: mocks.people.length });
 
   const registryConfigFile = process.env.FACEMATCH_REGISTRY_CONFIG;
@@ -45,6 +49,7 @@ async function main(): Promise<void> {
   const engineConfig = engineConfigFile ? readEngineConfig(engineConfigFile) : undefined;
   const engine = await createFaceEngine(engineConfig);
   const calibration = loadCalibration(engineConfig?.calibration);
+  loaded = { engine, toScore: (raw) => calibration.toScore(raw) };
 
   const accounts = loadAccountsConfig(defaultConfigPath());
   if (accounts.source === 'demo') {
