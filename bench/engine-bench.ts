@@ -113,6 +113,7 @@ export async function runBench(engine: FaceEngine, options: BenchOptions) {
     images: files.length,
     images_used: usableIdx.length,
     engine: engine.version,
+    precision: engine.precision ?? null,
     stages: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, summarise(v)])),
     end_to_end,
     throughput_verifications_per_s: throughput,

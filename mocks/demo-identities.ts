@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { z } from 'zod';
+import { envVar } from '../src/config/env.ts';
 import { dataDir } from '../src/config/paths.ts';
 import { ADAPTERS } from '../adapters/index.ts';
 import { parseRegistryConfig } from '../src/registry/config.ts';
@@ -48,7 +49,8 @@ export type DemoIdentity = z.infer<typeof demoIdentitySchema>;
 
 /** The demo faces folder: FACEMATCH_DEMO_FACES_DIR, else `<dataDir()>/faces`. */
 export function demoFacesDir(): string {
-  return process.env.FACEMATCH_DEMO_FACES_DIR ? path.resolve(process.env.FACEMATCH_DEMO_FACES_DIR) : path.join(dataDir(), 'faces');
+  const configured = envVar('FACEMATCH_DEMO_FACES_DIR');
+  return configured ? path.resolve(configured) : path.join(dataDir(), 'faces');
 }
 
 export async function readDemoIdentities(file = DEMO_IDENTITIES_FILE): Promise<DemoIdentity[]> {

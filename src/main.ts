@@ -1,16 +1,19 @@
 /**
  * `npm start`: the HTTP service on PORT (default 3000) with the real face engine and, unless
  * FACEMATCH_REGISTRY_MOCKS=off, the demo registries (msw mocks intercepting the registry hosts in-process).
+ * The environment is parsed once here (src/config/env.ts) and passed on as typed options.
  */
 import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
-import { loadAccountsConfig, defaultConfigPath } from './accounts/config.ts';
+import { accountsConfigPath, demoConfig, loadAccountsConfig } from './accounts/config.ts';
 import { createAccountStore } from './accounts/store.ts';
-import { defaultLedgerPath, openUsageLedger } from './billing/ledger.ts';
+import { openUsageLedger } from './billing/ledger.ts';
+import { parseEnv } from './config/env.ts';
+import { fromRepoRoot } from './config/paths.ts';
 import { createDocumentChecker } from './document/check.ts';
 import { readEngineConfig } from './engine/config.ts';
 import { createFaceEngine } from './engine/index.ts';
-import { createLogger, type LogLevel } from './logging/logger.ts';
+import { createLogger } from './logging/logger.ts';
 import { createMediaStore } from './media/store.ts';
 import { createPolicy } from './policy/policy.ts';
 import { loadCalibration } from './policy/calibration.ts';
@@ -19,64 +22,57 @@ import { createReferenceCache, createRegistry } from './registry/index.ts';
 import { createApp } from './server/app.ts';
 import { systemClock } from './server/services.ts';
 import type { CachedReference } from './service/face-comparison.ts';
-import { engineFaceSimilarity, startRegistryMocks } from '../mocks/index.ts';
 import type { FaceEngine } from './engine/types.ts';
 
-const numberEnv = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number`);
-  return n;
-};
-
 async function main(): Promise<void> {
-  const logger = createLogger({ level: (process.env.LOG_LEVEL as LogLevel | undefined) ?? 'info' });
-  const port = numberEnv('PORT', 3000);
+  const env = parseEnv();
+  const logger = createLogger({ level: env.LOG_LEVEL });
 
-  const useMocks = (process.env.FACEMATCH_REGISTRY_MOCKS ?? 'on') !== 'off';
-  // The match-at-source mocks (Datavalid, INE) compare faces with the engine once it is loaded.
+  // msw is a devDependency: the mocks are loaded only when enabled. The match-at-source mocks
+  // (Datavalid, INE) compare faces with the engine once it is loaded.
   let loaded: { engine: FaceEngine; toScore: (raw: number) => number } | undefined;
-  const faceSimilarity = engineFaceSimilarity(() => loaded?.engine, (raw) => loaded?.toScore(raw) ?? 0);
-  const mocks = useMocks ? await startRegistryMocks({ latency: 'demo', faceSimilarity }) : undefined;
+  const demo = env.FACEMATCH_REGISTRY_MOCKS === 'on' ? await import('../mocks/index.ts') : undefined;
+  const mocks = demo
+    ? await demo.startRegistryMocks({ latency: 'demo', faceSimilarity: demo.engineFaceSimilarity(() => loaded?.engine, (raw) => loaded?.toScore(raw) ?? 0) })
+    : undefined;
   if (mocks) logger.info('demo registries active (msw mocks)', { people: mocks.people.length });
 
-  const registryConfigFile = process.env.FACEMATCH_REGISTRY_CONFIG;
+  const registryConfigFile = env.FACEMATCH_REGISTRY_CONFIG;
   const registryConfig: unknown = registryConfigFile ? JSON.parse(readFileSync(registryConfigFile, 'utf8')) : {};
   const registry = createRegistry(registryConfig as Parameters<typeof createRegistry>[0], { adapters: ADAPTERS, logger: logger.child({ component: 'registry' }) });
 
-  const engineConfigFile = process.env.FACEMATCH_ENGINE_CONFIG;
+  const engineConfigFile = env.FACEMATCH_ENGINE_CONFIG;
   const engineConfig = engineConfigFile ? readEngineConfig(engineConfigFile) : undefined;
   const engine = await createFaceEngine(engineConfig);
-  const calibration = loadCalibration(engineConfig?.calibration);
+  const calibration = loadCalibration(engineConfig?.calibration ?? fromRepoRoot(env.FACEMATCH_CALIBRATION));
   loaded = { engine, toScore: (raw) => calibration.toScore(raw) };
 
-  const accounts = loadAccountsConfig(defaultConfigPath());
+  const accounts = loadAccountsConfig(accountsConfigPath(env.FACEMATCH_CONFIG), demoConfig(env.FACEMATCH_DEMO_API_KEY));
   if (accounts.source === 'demo') {
     logger.warn('no accounts file; using the built-in demo organisation and demo API key (see README)', { config: 'built-in demo' });
   }
-  const ledger = await openUsageLedger(defaultLedgerPath());
+  const ledger = await openUsageLedger(fromRepoRoot(env.FACEMATCH_LEDGER));
 
   const app = createApp({
     registry: registry.router,
     engine,
     policy: createPolicy(calibration),
     cache: createReferenceCache<CachedReference>({
-      ttlMs: numberEnv('FACEMATCH_CACHE_TTL_SECONDS', 600) * 1000,
-      maxEntries: numberEnv('FACEMATCH_CACHE_MAX_ENTRIES', 10_000),
+      ttlMs: env.FACEMATCH_CACHE_TTL_SECONDS * 1000,
+      maxEntries: env.FACEMATCH_CACHE_MAX_ENTRIES,
     }),
     accounts: createAccountStore(accounts.config),
     ledger,
     logger,
     clock: systemClock,
-    limits: { maxBodyBytes: numberEnv('FACEMATCH_MAX_BODY_BYTES', 15 * 1024 * 1024) },
+    limits: { maxBodyBytes: env.FACEMATCH_MAX_BODY_BYTES },
     // Report image links: in memory, 60 minutes; signed with a per-process random key unless a secret is set.
-    media: createMediaStore({ clock: systemClock, secret: process.env.FACEMATCH_MEDIA_SECRET || undefined }),
+    media: createMediaStore({ clock: systemClock, secret: env.FACEMATCH_MEDIA_SECRET }),
     documents: createDocumentChecker(),
-    publicBaseUrl: process.env.FACEMATCH_PUBLIC_BASE_URL || undefined,
+    publicBaseUrl: env.FACEMATCH_PUBLIC_BASE_URL,
   });
 
-  const server = serve({ fetch: app.fetch, port }, (info) => {
+  const server = serve({ fetch: app.fetch, port: env.PORT }, (info) => {
     logger.info('facematch listening', { port: info.port, engine: engine.version, calibration: calibration.version, id_types: registry.router.idTypes() });
   });
 

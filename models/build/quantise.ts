@@ -3,7 +3,8 @@
  * QLinearConv / QLinearAdd: per-output-channel symmetric int8 conv weights, int32 biases, and
  * asymmetric uint8 activations whose ranges were measured on real face crops beforehand
  * (`facematch models --calibrate-int8`). On CPUs with VNNI/AVX2 the int8 convolutions run 2–3×
- * faster than float; the cost in accuracy is measured on LFW, not assumed.
+ * faster than float; the cost in accuracy is measured on LFW, not assumed. The weight grid is
+ * chosen so that the integer arithmetic is exact on every x86-64 CPU (see QuantisationScheme).
  *
  * Works on the decoded ModelProto of the graphs this project builds (plain Conv / Add / Mul, one
  * opset, raw little-endian initializers).
@@ -127,17 +128,34 @@ export function withExtraOutputs(model: Model, names: string[]): Model {
 }
 
 /** uint8 affine parameters covering [min, max] (always including 0, so zero padding is exact). */
-export function uint8Params([min, max]: [number, number]): { scale: number; zeroPoint: number } {
+export function uint8Params([min, max]: [number, number], levels = 255): { scale: number; zeroPoint: number } {
   const lo = Math.min(min, 0), hi = Math.max(max, 0);
-  const scale = (hi - lo) / 255 || 1e-8;
-  return { scale, zeroPoint: Math.min(255, Math.max(0, Math.round(-lo / scale))) };
+  const scale = (hi - lo) / levels || 1e-8;
+  return { scale, zeroPoint: Math.min(levels, Math.max(0, Math.round(-lo / scale))) };
 }
+
+/**
+ * How many integer levels the weights and activations use. The full int8 grid (weights ±127,
+ * activations 0..255) is exact only on CPUs whose int8 dot product accumulates in 32 bits (VNNI);
+ * without VNNI, onnxruntime's u8s8 kernel sums pairs of products in saturating 16-bit lanes, and
+ * 2·255·127 overflows them. Weights within ±63 keep every pair sum below 2¹⁵ (2·255·64 = 32640),
+ * so the integer arithmetic is exact, and identical, on every x86-64 CPU.
+ */
+export interface QuantisationScheme {
+  /** Largest |q| of a conv weight (127: full int8; 63: 7-bit, the "reduce range" of onnxruntime). */
+  weightMax: number;
+  /** Largest activation code (255: full uint8). */
+  activationMax: number;
+}
+export const FULL_RANGE: QuantisationScheme = { weightMax: 127, activationMax: 255 };
+/** What the build uses: the same integer results with and without VNNI (7-bit weights). */
+export const PORTABLE_RANGE: QuantisationScheme = { weightMax: 63, activationMax: 255 };
 
 /**
  * Rewrites a folded float model into QDQ form with the given activation ranges. Conv weights
  * become int8 per output channel (symmetric), biases int32 at scale x_scale·w_scale.
  */
-export function quantiseQdq(model: Model, ranges: ActivationRanges): Model {
+export function quantiseQdq(model: Model, ranges: ActivationRanges, scheme: QuantisationScheme = FULL_RANGE): Model {
   const g = model.graph;
   const inits = new Map(g.initializer.map((t) => [t.name, t]));
   const targets = quantisableActivations(model);
@@ -150,7 +168,7 @@ export function quantiseQdq(model: Model, ranges: ActivationRanges): Model {
   const node = (opType: string, input: string[], output: string[], attribute: unknown[] = []): NodeProto => ({ opType, name: `q/${output[0]}`, input, output, attribute });
 
   for (const t of targets) {
-    const { scale, zeroPoint } = uint8Params(ranges[t]!);
+    const { scale, zeroPoint } = uint8Params(ranges[t]!, scheme.activationMax);
     const s = `${t}/q_scale`, z = `${t}/q_zero`;
     g.initializer.push(tensor(s, [], Float32Array.of(scale)), tensor(z, [], Uint8Array.of(zeroPoint)));
     newNodes.push(node('QuantizeLinear', [t, s, z], [`${t}/q`]), node('DequantizeLinear', [`${t}/q`, s, z], [`${t}/dq`]));
@@ -172,7 +190,7 @@ export function quantiseQdq(model: Model, ranges: ActivationRanges): Model {
     for (let c = 0; c < outC; c++) {
       let m = 0;
       for (let i = c * per; i < (c + 1) * per; i++) m = Math.max(m, Math.abs(wData[i]!));
-      wScale[c] = m / 127 || 1e-8;
+      wScale[c] = m / scheme.weightMax || 1e-8;
       for (let i = c * per; i < (c + 1) * per; i++) q[i] = Math.round(wData[i]! / wScale[c]!);
     }
     const base = conv.input[1]!;

@@ -9,7 +9,7 @@ import type { ModelSpec } from './spec.ts';
 import { faceApiSpecs } from './faceapi/specs.ts';
 import { tfjsGraphSpecs } from './tfjs-graph/specs.ts';
 import { INT8_MODELS, readRanges, quantisationDir } from './quantisation-ranges.ts';
-import { decodeModel, encodeModel, foldConvChannelAffine, quantiseQdq } from './quantise.ts';
+import { decodeModel, encodeModel, foldConvChannelAffine, PORTABLE_RANGE, quantiseQdq } from './quantise.ts';
 
 function int8Spec(floatName: string): ModelSpec {
   return {
@@ -21,7 +21,7 @@ function int8Spec(floatName: string): ModelSpec {
       const sha = createHash('sha256').update(built.bytes).digest('hex');
       // Ranges belong to one exact float graph: a changed builder must be recalibrated.
       if (sha !== ranges.floatSha256) throw new Error(`models/quantisation/${floatName}.json was measured on another build of ${floatName}: run \`facematch models --calibrate-int8 <photos>\``);
-      const bytes = encodeModel(quantiseQdq(foldConvChannelAffine(decodeModel(built.bytes)), ranges.ranges));
+      const bytes = encodeModel(quantiseQdq(foldConvChannelAffine(decodeModel(built.bytes)), ranges.ranges, PORTABLE_RANGE));
       return {
         bytes,
         entry: {
@@ -29,7 +29,7 @@ function int8Spec(floatName: string): ModelSpec {
           name: `${floatName}_int8`,
           source: { ...built.entry.source, path: [...built.entry.source.path, `(this repository) models/${path.basename(quantisationDir)}/${floatName}.json`] },
           notes:
-            `${built.entry.notes} int8: conv weights per output channel (symmetric int8), biases int32, activations uint8 ` +
+            `${built.entry.notes} int8: conv weights per output channel (symmetric, within ±${PORTABLE_RANGE.weightMax} so that no x86-64 int8 kernel can overflow), biases int32, activations uint8 ` +
             `with ranges measured on the ${ranges.inputs} inputs the engine gave it for ${ranges.images} development photos (${ranges.method}); ` +
             'onnxruntime fuses the QDQ pairs into QLinearConv/QLinearAdd.',
         },

@@ -1,11 +1,12 @@
 /**
  * The accounts file: organisations and hashed API keys, validated by zod. Path from FACEMATCH_CONFIG
- * (default config/facematch.json). When the file is absent a built-in demo configuration is used: one
+ * (default config/facematch.json, relative to the repository root). When the file is absent a built-in demo configuration is used: one
  * approved organisation, "demo", subscribed to face_match, with a fixed, documented demo key.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { envVar } from '../config/env.ts';
 import { repoRoot } from '../config/paths.ts';
 import { API_KEY_HASH_PATTERN, hashApiKey } from './keys.ts';
 
@@ -51,20 +52,24 @@ export const AccountsConfigSchema = z
   });
 export type AccountsConfig = z.infer<typeof AccountsConfigSchema>;
 
-/** The demo key (public, documented in the README; for local trials only). */
-export const DEFAULT_DEMO_API_KEY = 'fm_demo_local_only_5b0d0c6f3a9e41d2';
+/** The demo key (public, documented in the README; for local trials only): FACEMATCH_DEMO_API_KEY's default. */
+export const DEFAULT_DEMO_API_KEY = envVar('FACEMATCH_DEMO_API_KEY', {});
 
 export const DEMO_ORGANISATION: Organisation = { id: 'demo', name: 'Demo organisation', approved: true, services: ['face_match'] };
 
-export function demoConfig(demoKey: string = process.env.FACEMATCH_DEMO_API_KEY || DEFAULT_DEMO_API_KEY): AccountsConfig {
+export function demoConfig(demoKey: string = DEFAULT_DEMO_API_KEY): AccountsConfig {
   return {
     organisations: [{ ...DEMO_ORGANISATION }],
     api_keys: [{ id: 'demo', org_id: 'demo', hash: hashApiKey(demoKey), hint: 'fm_demo', label: 'built-in demo key', revoked: false }],
   };
 }
 
-export function defaultConfigPath(): string {
-  return path.resolve(repoRoot, process.env.FACEMATCH_CONFIG ?? 'config/facematch.json');
+/** Used when FACEMATCH_CONFIG is not set. */
+export const DEFAULT_ACCOUNTS_FILE = 'config/facematch.json';
+
+/** The accounts file path: the configured one, else the default, relative to the repository root. */
+export function accountsConfigPath(configured: string | undefined): string {
+  return path.resolve(repoRoot, configured ?? DEFAULT_ACCOUNTS_FILE);
 }
 
 export class ConfigError extends Error {
@@ -95,9 +100,9 @@ export function readAccountsConfig(file: string): AccountsConfig | undefined {
 }
 
 /** The configuration in force: the file when present, otherwise the built-in demo. */
-export function loadAccountsConfig(file: string = defaultConfigPath()): { config: AccountsConfig; source: 'file' | 'demo' } {
+export function loadAccountsConfig(file: string, demo: AccountsConfig = demoConfig()): { config: AccountsConfig; source: 'file' | 'demo' } {
   const config = readAccountsConfig(file);
-  return config ? { config, source: 'file' } : { config: demoConfig(), source: 'demo' };
+  return config ? { config, source: 'file' } : { config: demo, source: 'demo' };
 }
 
 /** Write atomically (temp file + rename), readable by the owner only. */

@@ -1,13 +1,14 @@
 /**
- * The usage ledger: one JSON object per line, appended and fsync'd before the response is sent, so it
- * survives a crash or restart with no database to install. Lines hold no ID numbers and no images:
+ * The usage ledger port. Every processed request leaves one record, written before the response is
+ * sent; only billable results are charged. Records hold no ID numbers and no images:
  * { v, ts, request_id, org_id, endpoint, result, charged }.
- * Only CONFIRMED face comparisons are charged. Totals are rebuilt from the file when it is opened.
+ *
+ * Implementations: the embedded default, a JSON-lines file (file-ledger.ts, one process per file);
+ * PostgreSQL for a fleet (postgres-ledger.ts, DATABASE_URL); memory for tests.
  */
-import { mkdirSync, existsSync, readFileSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
-import path from 'node:path';
-import { repoRoot } from '../config/paths.ts';
+import { envVar } from '../config/env.ts';
+import { fromRepoRoot } from '../config/paths.ts';
+import { Aggregates } from './aggregates.ts';
 
 export interface UsageRecord {
   v: 1;
@@ -40,153 +41,58 @@ export interface UsageQuery {
   to?: string;
 }
 
+export type UsageEntry = Omit<UsageRecord, 'v' | 'charged'> & { charged?: boolean };
+
 export interface UsageLedger {
-  /** Append and make durable; resolves once the line is on disk. */
-  record(entry: Omit<UsageRecord, 'v' | 'charged'> & { charged?: boolean }): Promise<UsageRecord>;
-  usage(orgId: string, query?: UsageQuery): UsageSummary;
+  /**
+   * Append and make durable; resolves once the record is stored. Recording a request_id that is
+   * already stored returns the stored record and charges nothing more (a retried write).
+   */
+  record(entry: UsageEntry): Promise<UsageRecord>;
+  usage(orgId: string, query?: UsageQuery): Promise<UsageSummary>;
   close(): Promise<void>;
 }
 
-/** Billing rule: only a CONFIRMED comparison is charged. */
+/** Billing rule of /v1/face-comparison: only a CONFIRMED comparison is charged. */
 export function isChargeable(result: string): boolean {
   return result === 'CONFIRMED';
 }
 
+export function toUsageRecord(entry: UsageEntry): UsageRecord {
+  return {
+    v: 1,
+    ts: entry.ts,
+    request_id: entry.request_id,
+    org_id: entry.org_id,
+    endpoint: entry.endpoint,
+    result: entry.result,
+    charged: entry.charged ?? isChargeable(entry.result),
+  };
+}
+
 export function defaultLedgerPath(): string {
-  return path.resolve(repoRoot, process.env.FACEMATCH_LEDGER ?? 'var/usage.jsonl');
-}
-
-const emptyCounts = (): UsageCounts => ({ requests: 0, confirmed: 0, mismatch: 0, errors: 0, charged: 0 });
-
-function add(counts: UsageCounts, r: UsageRecord): void {
-  counts.requests++;
-  if (r.result === 'CONFIRMED') counts.confirmed++;
-  else if (r.result === 'MISMATCH') counts.mismatch++;
-  else counts.errors++;
-  if (r.charged) counts.charged++;
-}
-
-function isUsageRecord(x: unknown): x is UsageRecord {
-  if (!x || typeof x !== 'object') return false;
-  const r = x as Record<string, unknown>;
-  return typeof r.ts === 'string' && typeof r.org_id === 'string' && typeof r.endpoint === 'string' && typeof r.result === 'string' && typeof r.charged === 'boolean';
-}
-
-/** In-memory aggregation by organisation → endpoint → day. */
-class Aggregates {
-  private readonly byKey = new Map<string, Map<string, UsageCounts>>();
-
-  add(r: UsageRecord): void {
-    const key = `${r.org_id}\u0000${r.endpoint}`;
-    let days = this.byKey.get(key);
-    if (!days) this.byKey.set(key, (days = new Map()));
-    const date = r.ts.slice(0, 10);
-    let counts = days.get(date);
-    if (!counts) days.set(date, (counts = emptyCounts()));
-    add(counts, r);
-  }
-
-  summary(orgId: string, query: UsageQuery): UsageSummary {
-    const days = this.byKey.get(`${orgId}\u0000${query.endpoint ?? '/v1/face-comparison'}`) ?? new Map<string, UsageCounts>();
-    const totals = emptyCounts();
-    const daily: UsageSummary['daily'] = [];
-    for (const date of [...days.keys()].sort()) {
-      if (query.from && date < query.from) continue;
-      if (query.to && date > query.to) continue;
-      const c = days.get(date)!;
-      daily.push({ date, ...c });
-      for (const k of Object.keys(totals) as Array<keyof UsageCounts>) totals[k] += c[k];
-    }
-    return { totals, daily };
-  }
-}
-
-export class FileUsageLedger implements UsageLedger {
-  private readonly aggregates = new Aggregates();
-  private chain: Promise<unknown> = Promise.resolve();
-  private needsNewline = false;
-
-  private constructor(
-    readonly file: string,
-    private handle: FileHandle | undefined,
-  ) {}
-
-  /** Open (creating the folder and file if needed) and replay existing lines. */
-  static async open(file: string = defaultLedgerPath()): Promise<FileUsageLedger> {
-    mkdirSync(path.dirname(file), { recursive: true });
-    const ledger = new FileUsageLedger(file, undefined);
-    if (existsSync(file)) {
-      const text = readFileSync(file, 'utf8');
-      for (const line of text.split('\n')) {
-        if (!line.trim()) continue;
-        try {
-          const parsed: unknown = JSON.parse(line);
-          if (isUsageRecord(parsed)) ledger.aggregates.add(parsed);
-        } catch {
-          // A torn last line from a crash mid-write: skip it; it was never acknowledged.
-        }
-      }
-      ledger.needsNewline = text.length > 0 && !text.endsWith('\n');
-    }
-    ledger.handle = await open(file, 'a', 0o600);
-    return ledger;
-  }
-
-  record(entry: Omit<UsageRecord, 'v' | 'charged'> & { charged?: boolean }): Promise<UsageRecord> {
-    const rec: UsageRecord = {
-      v: 1,
-      ts: entry.ts,
-      request_id: entry.request_id,
-      org_id: entry.org_id,
-      endpoint: entry.endpoint,
-      result: entry.result,
-      charged: entry.charged ?? isChargeable(entry.result),
-    };
-    const write = async () => {
-      const handle = this.handle;
-      if (!handle) throw new Error('usage ledger is closed');
-      const line = (this.needsNewline ? '\n' : '') + JSON.stringify(rec) + '\n';
-      await handle.appendFile(line, 'utf8');
-      await handle.sync();
-      this.needsNewline = false;
-      this.aggregates.add(rec);
-      return rec;
-    };
-    // Serialise appends so lines never interleave; a failed write does not block later ones.
-    const next = this.chain.then(write, write);
-    this.chain = next.catch(() => undefined);
-    return next;
-  }
-
-  usage(orgId: string, query: UsageQuery = {}): UsageSummary {
-    return this.aggregates.summary(orgId, query);
-  }
-
-  async close(): Promise<void> {
-    await this.chain;
-    const handle = this.handle;
-    this.handle = undefined;
-    await handle?.close();
-  }
-}
-
-export function openUsageLedger(file?: string): Promise<FileUsageLedger> {
-  return FileUsageLedger.open(file);
+  return fromRepoRoot(envVar('FACEMATCH_LEDGER'));
 }
 
 /** A ledger that keeps records in memory only (nothing survives a restart). */
 export function createMemoryLedger(): UsageLedger & { records: UsageRecord[] } {
   const aggregates = new Aggregates();
   const records: UsageRecord[] = [];
+  const byId = new Map<string, UsageRecord>();
   return {
     records,
     async record(entry) {
-      const rec: UsageRecord = { v: 1, ...entry, charged: entry.charged ?? isChargeable(entry.result) };
+      const existing = byId.get(entry.request_id);
+      if (existing) return existing;
+      const rec = toUsageRecord(entry);
       records.push(rec);
+      byId.set(rec.request_id, rec);
       aggregates.add(rec);
       return rec;
     },
-    usage: (orgId, query = {}) => aggregates.summary(orgId, query),
+    usage: async (orgId, query = {}) => aggregates.summary(orgId, query),
     async close() {},
   };
 }
+
+export { FileUsageLedger, openUsageLedger, type FileLedgerOptions } from './file-ledger.ts';

@@ -32,6 +32,7 @@ export async function run(args: string[]): Promise<number> {
       const s = Object.entries(report.stages).map(([k, v]) => `  ${k.padEnd(10)} p50 ${v.p50} ms, p95 ${v.p95} ms`).join('\n');
       process.stdout.write(
         `engine ${report.engine}; ${report.images_used}/${report.images} images with a face\n` +
+          (report.precision ? `recognition net: ${report.precision.recognizer} (${report.precision.reason})\n` : '') +
           `per stage (one image):\n${s}\n` +
           `end-to-end two-image verification: p50 ${report.end_to_end.p50} ms, p95 ${report.end_to_end.p95} ms (n=${report.end_to_end.n})\n` +
           `throughput: ${Object.entries(report.throughput_verifications_per_s).map(([k, v]) => `${k.replace('concurrency_', 'c=')} ${v}/s`).join(', ')}\n` +

@@ -6,8 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEMO_ORGANISATION, defaultConfigPath, readAccountsConfig, writeAccountsConfig, type AccountsConfig } from '../accounts/config.ts';
+import { DEMO_ORGANISATION, accountsConfigPath, readAccountsConfig, writeAccountsConfig, type AccountsConfig } from '../accounts/config.ts';
 import { generateApiKey, hashApiKey, keyHint } from '../accounts/keys.ts';
+import { envVar } from '../config/env.ts';
 
 const USAGE = 'usage: facematch keys create --org <id> [--config path] [--label text]\n';
 
@@ -28,7 +29,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`facematch keys: --org is required\n${USAGE}`);
     return 2;
   }
-  const file = values.config ? path.resolve(values.config) : defaultConfigPath();
+  const file = values.config ? path.resolve(values.config) : accountsConfigPath(envVar('FACEMATCH_CONFIG'));
   let config: AccountsConfig;
   try {
     config = readAccountsConfig(file) ?? { organisations: [{ ...DEMO_ORGANISATION }], api_keys: [] };

@@ -9,6 +9,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   bench: { summary: 'speed: per-stage and end-to-end latency, throughput, vs face-api', load: () => import('./bench.ts') },
   calibrate: { summary: 'fit the score calibration for an engine configuration', load: () => import('./calibrate.ts') },
   keys: { summary: 'manage API keys (create)', load: () => import('./keys.ts') },
+  'env-docs': { summary: 'the README configuration table from the env schema (--write, --check)', load: () => import('./env-docs.ts') },
 };
 
 function usage(): string {

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { fivePointFrom68, type Detection, type FaceDetector, type FaceGeometry, type LandmarkModel, type Recognizer } from './components.ts';
 import { decodePixels, defaultDecodeLimits, readImageHeader, type DecodeLimits, type RgbImage } from './decode.ts';
 import { assessQuality } from './quality.ts';
-import { EngineError, type AnalyzeOptions, type DetectedFace, type FaceAnalysis, type FaceEngine, type ImageInput, type LivenessSignals, type Point } from './types.ts';
+import { EngineError, type PrecisionInUse, type AnalyzeOptions, type DetectedFace, type FaceAnalysis, type FaceEngine, type ImageInput, type LivenessSignals, type Point } from './types.ts';
 import { arcfaceCrop } from './families/arcface.ts';
 import { cosine } from './similarity.ts';
 import { decodeWorking, previewRequest, rescaleDetections, shrinkToWorking } from './working-image.ts';
@@ -30,6 +30,7 @@ export interface EngineParts {
   /** Two-step decoding of large JPEGs (see working-image.ts); false decodes every image once, whole. */
   faceScaledDecode?: boolean;
   version: string;
+  precision?: PrecisionInUse;
   close?: () => Promise<void>;
 }
 
@@ -64,9 +65,11 @@ export function orderByPrimary(detections: Detection[], width: number, height: n
 
 export class OnnxFaceEngine implements FaceEngine {
   readonly version: string;
+  readonly precision?: PrecisionInUse;
   constructor(private readonly parts: EngineParts) {
     if (parts.recognizers.length === 0) throw new Error('the engine needs at least one recognizer');
     this.version = parts.version;
+    this.precision = parts.precision;
   }
 
   async analyze(input: ImageInput, options: AnalyzeOptions = {}): Promise<FaceAnalysis> {

@@ -12,11 +12,12 @@ import { OnnxFaceEngine, type WeightedRecognizer } from './engine.ts';
 import { ArcFaceRecognizer, looksLikeArcFace } from './families/arcface.ts';
 import { BlazeFaceDetector } from './families/blazeface.ts';
 import { FaceApiLandmarks } from './families/faceapi-landmarks.ts';
-import { FaceApiRecognizer } from './families/faceapi-recognizer.ts';
+import { FACEAPI_CHIP_SIZE, faceApiDescriptors, FaceApiRecognizer } from './families/faceapi-recognizer.ts';
 import { FaceResRecognizer } from './families/faceres.ts';
 import { HumanLiveness } from './families/human-liveness.ts';
 import { looksLikeYuNet, YuNetDetector } from './families/yunet.ts';
 import { openSession, openSessionFromFile, readModelManifest, type ModelSession } from './sessions.ts';
+import { choosePrecision, int8Agreement, type PrecisionInUse } from './precision-check.ts';
 
 import type { FaceEngine } from './types.ts';
 import { WorkerPoolEngine } from './pool.ts';
@@ -58,11 +59,20 @@ export async function createInProcessEngine(input: Partial<EngineConfig> = {}): 
   const manifest = readModelManifest();
   const sessions: ModelSession[] = [];
   const open = async (name: string) => {
-    // The int8 variant of a built-in model, when there is one and the configuration asks for it.
-    const variant = config.precision === 'int8' && manifest.some((m) => m.name === `${name}_int8`) ? `${name}_int8` : name;
-    const s = await openSession(variant, { intraOpThreads: config.threads }, manifest);
+    const s = await openSession(name, { intraOpThreads: config.threads }, manifest);
     sessions.push(s);
     return s;
+  };
+  let precision: PrecisionInUse = { recognizer: 'float32', reason: config.precision === 'float32' ? 'configured ("precision": "float32")' : 'no built-in int8 net in this configuration' };
+  /** The built-in recognition net: int8 when configured and it agrees with the float net on this CPU. */
+  const openRecognitionNet = async () => {
+    if (config.precision !== 'int8' || !manifest.some((m) => m.name === 'face_recognition_int8')) return open('face_recognition');
+    const [int8, float] = await Promise.all(['face_recognition_int8', 'face_recognition'].map((n) => openSession(n, { intraOpThreads: config.threads }, manifest)));
+    precision = choosePrecision(await int8Agreement(faceApiDescriptors, int8!, float!, 128, FACEAPI_CHIP_SIZE));
+    const [kept, dropped] = precision.recognizer === 'int8' ? [int8!, float!] : [float!, int8!];
+    await dropped.session.release();
+    sessions.push(kept);
+    return kept;
   };
   const openExternal = async (file: string, task: ModelManifestEntry['task']) => {
     const s = await openSessionFromFile(file, externalEntry(file, task), { intraOpThreads: config.threads });
@@ -81,7 +91,7 @@ export async function createInProcessEngine(input: Partial<EngineConfig> = {}): 
 
   const recognizers: WeightedRecognizer[] = [];
   for (const r of config.recognizers) {
-    if (r.family === 'faceapi') recognizers.push({ recognizer: new FaceApiRecognizer(await open('face_recognition'), { flip: r.flip, jitter: r.jitterScales.map((scale) => ({ scale, degrees: 0 })) }), weight: r.weight });
+    if (r.family === 'faceapi') recognizers.push({ recognizer: new FaceApiRecognizer(await openRecognitionNet(), { flip: r.flip, jitter: r.jitterScales.map((scale) => ({ scale, degrees: 0 })) }), weight: r.weight });
     else if (r.family === 'faceres') recognizers.push({ recognizer: new FaceResRecognizer(await open('faceres'), { flip: r.flip, zoomOut: r.zoomOut }), weight: r.weight });
     else {
       const s = await openExternal(r.path, 'recognizer');
@@ -110,6 +120,7 @@ export async function createInProcessEngine(input: Partial<EngineConfig> = {}): 
     decodeLimits: { ...defaultDecodeLimits, maxSide: config.maxSide },
     faceScaledDecode: config.faceScaledDecode,
     version,
+    precision,
     close: async () => {
       await Promise.all(sessions.map((s) => s.session.release()));
     },

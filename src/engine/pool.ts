@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { EngineConfig } from './config.ts';
-import { EngineError, type AnalyzeOptions, type EngineErrorCode, type FaceAnalysis, type FaceEngine, type ImageInput } from './types.ts';
+import { EngineError, type PrecisionInUse, type AnalyzeOptions, type EngineErrorCode, type FaceAnalysis, type FaceEngine, type ImageInput } from './types.ts';
 import { cosine } from './similarity.ts';
 
 interface Pending {
@@ -18,30 +18,33 @@ interface Slot {
   pending: Map<number, Pending>;
 }
 
-type Reply = { ready: true; version: string } | { id: number; result: FaceAnalysis } | { id: number; error: { code?: EngineErrorCode; message: string } };
+type Reply = { ready: true; version: string; precision?: PrecisionInUse } | { id: number; result: FaceAnalysis } | { id: number; error: { code?: EngineErrorCode; message: string } };
 
 export class WorkerPoolEngine implements FaceEngine {
   private slots: Slot[] = [];
   private nextId = 1;
   private closing = false;
   version = '';
+  /** As the workers report it; every worker runs the same check on the same CPU. */
+  precision?: PrecisionInUse;
 
   private constructor(private readonly config: EngineConfig) {}
 
   static async create(config: EngineConfig, size: number): Promise<WorkerPoolEngine> {
     const pool = new WorkerPoolEngine(config);
-    const versions = await Promise.all(Array.from({ length: size }, () => pool.spawn()));
-    pool.version = versions[0]!;
+    const ready = await Promise.all(Array.from({ length: size }, () => pool.spawn()));
+    pool.version = ready[0]!.version;
+    pool.precision = ready[0]!.precision;
     return pool;
   }
 
-  private spawn(): Promise<string> {
+  private spawn(): Promise<{ version: string; precision?: PrecisionInUse }> {
     const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: this.config });
     const slot: Slot = { worker, pending: new Map() };
     this.slots.push(slot);
     return new Promise((resolveReady, rejectReady) => {
       worker.on('message', (msg: Reply) => {
-        if ('ready' in msg) return resolveReady(msg.version);
+        if ('ready' in msg) return resolveReady(msg);
         const p = slot.pending.get(msg.id);
         if (!p) return;
         slot.pending.delete(msg.id);

@@ -86,6 +86,12 @@ export interface AnalyzeOptions {
   withCrop?: boolean;
 }
 
+/** The precision the recognition net actually runs in, and why (configuration or start-up check). */
+export interface PrecisionInUse {
+  recognizer: 'int8' | 'float32';
+  reason: string;
+}
+
 export interface FaceEngine {
   /** Decode, detect every face, and embed the primary one. Throws EngineError. */
   analyze(image: ImageInput, options?: AnalyzeOptions): Promise<FaceAnalysis>;
@@ -93,4 +99,6 @@ export interface FaceEngine {
   similarity(a: Float32Array, b: Float32Array): number;
   /** Identifies models + calibration, so cached embeddings from another version are not reused. */
   readonly version: string;
+  /** Set by engines that run built-in nets (reported by GET /health and `facematch bench`). */
+  readonly precision?: PrecisionInUse;
 }

@@ -1,4 +1,4 @@
-/** Embeds every distinct image once, a few at a time, with a progress line on stderr. */
+/** Embeds every distinct image once, a few at a time, with a progress line on stderr. `load` turns a key into image bytes (default: read the file at that path). */
 import { readFile } from 'node:fs/promises';
 import { EngineError, type FaceEngine } from '../engine/types.ts';
 
@@ -11,7 +11,7 @@ export interface EmbedOutcome {
 export async function embedAll(
   engine: FaceEngine,
   paths: string[],
-  options: { concurrency?: number; progress?: boolean } = {},
+  options: { concurrency?: number; progress?: boolean; load?: (key: string) => Promise<Uint8Array> } = {},
 ): Promise<Map<string, EmbedOutcome>> {
   const results = new Map<string, EmbedOutcome>();
   const queue = [...new Set(paths)];
@@ -26,7 +26,7 @@ export async function embedAll(
   const worker = async () => {
     for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
       try {
-        const analysis = await engine.analyze(await readFile(p));
+        const analysis = await engine.analyze(await (options.load ?? readFile)(p));
         results.set(p, { embedding: analysis.embedding });
       } catch (err) {
         results.set(p, { failure: err instanceof EngineError ? err.code : 'READ_ERROR' });

@@ -41,10 +41,36 @@ export type MediaLookup =
   | { status: 'expired' }
   | { status: 'not_found' };
 
+/** In memory (this file) or in Redis for a fleet (redis-store.ts); callers await either. */
 export interface MediaStore {
-  put(bytes: Uint8Array, contentType?: string): StoredMedia;
-  get(token: string): MediaLookup;
+  put(bytes: Uint8Array, contentType?: string): StoredMedia | Promise<StoredMedia>;
+  get(token: string): MediaLookup | Promise<MediaLookup>;
   readonly ttlMs: number;
+}
+
+export interface LinkSigner {
+  token(id: string, expSeconds: number): string;
+  /** The id and expiry of a well-formed token with a valid signature, else undefined. */
+  verify(token: string): { id: string; expSeconds: number } | undefined;
+}
+
+/** Sign and check `<id>.<expiry>.<signature>` tokens (HMAC-SHA256 over id and expiry). */
+export function createLinkSigner(secret: string | Uint8Array | undefined): LinkSigner {
+  const key = secret === undefined ? randomBytes(32) : typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret);
+  if (key.length < 16) throw new Error('the media signing secret must be at least 16 bytes');
+  const sign = (id: string, exp: string) => createHmac('sha256', key).update(`${id}.${exp}`).digest('base64url');
+  return {
+    token: (id, expSeconds) => `${id}.${expSeconds}.${sign(id, String(expSeconds))}`,
+    verify(token) {
+      const m = TOKEN.exec(token);
+      if (!m) return undefined;
+      const [, id, exp, signature] = m as unknown as [string, string, string, string];
+      const expected = Buffer.from(sign(id, exp));
+      const given = Buffer.from(signature);
+      if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+      return { id, expSeconds: Number(exp) };
+    },
+  };
 }
 
 interface Entry {
@@ -55,11 +81,16 @@ interface Entry {
 
 const TOKEN = /^([A-Za-z0-9_-]{22})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
 
-export function createMediaStore(options: MediaStoreOptions = {}): MediaStore {
+/** The in-memory store answers synchronously. */
+export interface MemoryMediaStore extends MediaStore {
+  put(bytes: Uint8Array, contentType?: string): StoredMedia;
+  get(token: string): MediaLookup;
+}
+
+export function createMediaStore(options: MediaStoreOptions = {}): MemoryMediaStore {
   const clock = options.clock ?? { now: () => new Date() };
   const ttlMs = options.ttlMs ?? MEDIA_TTL_MS;
-  const key = options.secret === undefined ? randomBytes(32) : typeof options.secret === 'string' ? Buffer.from(options.secret, 'utf8') : Buffer.from(options.secret);
-  if (key.length < 16) throw new Error('the media signing secret must be at least 16 bytes');
+  const signer = createLinkSigner(options.secret);
   const cache = new LRUCache<string, Entry>({
     max: options.maxEntries ?? 10_000,
     maxSize: options.maxBytes ?? 256 * 1024 * 1024,
@@ -70,7 +101,6 @@ export function createMediaStore(options: MediaStoreOptions = {}): MediaStore {
     ttlResolution: 0,
   });
   let lastPurge = 0;
-  const sign = (id: string, exp: string) => createHmac('sha256', key).update(`${id}.${exp}`).digest('base64url');
 
   return {
     ttlMs,
@@ -78,23 +108,19 @@ export function createMediaStore(options: MediaStoreOptions = {}): MediaStore {
       const id = randomBytes(16).toString('base64url');
       const nowMs = clock.now().getTime();
       const expSeconds = Math.ceil((nowMs + ttlMs) / 1000);
-      const exp = String(expSeconds);
       // Drop expired images now and then (no timers: expiry follows the injected clock).
       if (nowMs - lastPurge > 60_000) {
         cache.purgeStale();
         lastPurge = nowMs;
       }
       cache.set(id, { bytes, contentType, expiresAtMs: expSeconds * 1000 }, { ttl: expSeconds * 1000 - nowMs });
-      return { token: `${id}.${exp}.${sign(id, exp)}`, expiresAt: new Date(expSeconds * 1000) };
+      return { token: signer.token(id, expSeconds), expiresAt: new Date(expSeconds * 1000) };
     },
     get(token) {
-      const m = TOKEN.exec(token);
-      if (!m) return { status: 'not_found' };
-      const [, id, exp, signature] = m as unknown as [string, string, string, string];
-      const expected = Buffer.from(sign(id, exp));
-      const given = Buffer.from(signature);
-      if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { status: 'not_found' };
-      if (clock.now().getTime() >= Number(exp) * 1000) {
+      const link = signer.verify(token);
+      if (!link) return { status: 'not_found' };
+      const { id, expSeconds } = link;
+      if (clock.now().getTime() >= expSeconds * 1000) {
         cache.delete(id);
         return { status: 'expired' };
       }

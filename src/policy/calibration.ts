@@ -6,7 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { repoRoot } from '../config/paths.ts';
+import { envVar } from '../config/env.ts';
+import { fromRepoRoot } from '../config/paths.ts';
 
 export interface ScoreCalibration {
   /** Identifies the calibration (part of the cache key for reference embeddings is the engine version). */
@@ -70,7 +71,7 @@ export class PiecewiseLinearCalibration implements ScoreCalibration {
 }
 
 export function defaultCalibrationPath(): string {
-  return path.resolve(repoRoot, process.env.FACEMATCH_CALIBRATION ?? 'models/calibration.json');
+  return fromRepoRoot(envVar('FACEMATCH_CALIBRATION'));
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { AdapterPlugin } from './plugin.ts';
+import { DEFAULT_BREAKER_OPTIONS } from './resilience.ts';
 
 const ms = z.number().int().positive();
 
@@ -30,11 +31,11 @@ const sdkSettings = {
   breaker: z
     .object({
       /** Counted registry faults (timeouts, 5xx, transport) that open the circuit. */
-      failureThreshold: z.number().int().min(1).default(8),
+      failureThreshold: z.number().int().min(1).default(DEFAULT_BREAKER_OPTIONS.failureThreshold),
       /** Distinct callers (API keys) among those faults: one caller alone cannot open a circuit for everyone. */
-      minDistinctCallers: z.number().int().min(1).default(2),
-      resetTimeoutMs: ms.default(30_000),
-      halfOpenMaxCalls: z.number().int().min(1).default(1),
+      minDistinctCallers: z.number().int().min(1).default(DEFAULT_BREAKER_OPTIONS.minDistinctCallers),
+      resetTimeoutMs: ms.default(DEFAULT_BREAKER_OPTIONS.resetTimeoutMs),
+      halfOpenMaxCalls: z.number().int().min(1).default(DEFAULT_BREAKER_OPTIONS.halfOpenMaxCalls),
     })
     .prefault({}),
   maxResponseBytes: z.number().int().positive().default(8 * 1024 * 1024),

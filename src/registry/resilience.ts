@@ -98,8 +98,10 @@ export interface CircuitBreakerOptions {
   halfOpenMaxCalls: number;
 }
 
-export const DEFAULT_BREAKER_OPTIONS: CircuitBreakerOptions = {
-  failureThreshold: 5,
+/** The one set of breaker defaults (the registry configuration's defaults come from here). */
+export const DEFAULT_BREAKER_OPTIONS: Required<CircuitBreakerOptions> = {
+  failureThreshold: 8,
+  minDistinctCallers: 2,
   resetTimeoutMs: 30_000,
   halfOpenMaxCalls: 1,
 };

@@ -36,10 +36,13 @@ export interface CachedReference {
   source: string;
 }
 
-/** The reference cache (src/registry/reference-cache.ts), keyed internally by a hash of id_type + id_number. */
+/**
+ * The reference cache (src/registry/reference-cache.ts: in memory, or Redis for a fleet), keyed
+ * internally by a hash of id_type + id_number.
+ */
 export interface ReferenceStore {
-  get(idType: string, idNumber: string): CachedReference | undefined;
-  set(idType: string, idNumber: string, value: CachedReference): void;
+  get(idType: string, idNumber: string): CachedReference | undefined | Promise<CachedReference | undefined>;
+  set(idType: string, idNumber: string, value: CachedReference): void | Promise<void>;
 }
 
 export interface FaceComparisonDeps {
@@ -138,7 +141,8 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
 
   let cacheState: 'hit' | 'miss' = 'miss';
   const referenceTask = (async (): Promise<CachedReference> => {
-    const cached = cache.get(input.idType, idNumber);
+    // A shared cache that cannot be reached fails the request (retryable 503) rather than paying the registry unseen.
+    const cached = await cache.get(input.idType, idNumber);
     if (cached && cached.engineVersion === engine.version) {
       cacheState = 'hit';
       return cached;
@@ -162,7 +166,12 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
       timings.reference_analysis = ms(t);
     }
     const entry: CachedReference = { identity: found.identity, embedding: analysis.embedding, engineVersion: engine.version, source: found.source };
-    cache.set(input.idType, idNumber, entry);
+    try {
+      await cache.set(input.idType, idNumber, entry);
+    } catch (err) {
+      // The registry was paid and the answer is good: serve it; the next request looks it up again.
+      logger.warn('reference cache write failed', { error: (err as Error).message });
+    }
     return entry;
   })();
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { modelsDir } from '../../src/config/paths.ts';
-import { decodeModel, encodeModel, foldConvChannelAffine, quantiseQdq, quantisableActivations, uint8Params } from '../../models/build/quantise.ts';
+import { decodeModel, encodeModel, foldConvChannelAffine, PORTABLE_RANGE, quantiseQdq, quantisableActivations, uint8Params } from '../../models/build/quantise.ts';
 import { readRanges } from '../../models/build/quantisation-ranges.ts';
 import { createInProcessEngine } from '../../src/engine/index.ts';
 import { FaceApiRecognizer } from '../../src/engine/families/faceapi-recognizer.ts';
@@ -52,6 +52,21 @@ describe('quantiseQdq', () => {
     const [first] = quantisableActivations(folded);
     const { [first!]: _dropped, ...rest } = ranges;
     expect(() => quantiseQdq(folded, rest)).toThrow(/no calibration range/);
+  });
+});
+
+describe('the built int8 net', () => {
+  it('keeps every conv weight within ±63, so no pair of u8·s8 products can saturate a 16-bit sum (2·255·64 < 2¹⁵)', () => {
+    const model = decodeModel(readFileSync(path.join(modelsDir(), 'face_recognition_int8.onnx'))) as unknown as {
+      graph: { initializer: Array<{ name: string; dataType: number; rawData: Uint8Array }> };
+    };
+    const weights = model.graph.initializer.filter((t) => t.name.endsWith('/int8'));
+    expect(weights.length).toBe(29); // every convolution of the ResNet
+    let largest = 0;
+    for (const w of weights) for (const v of new Int8Array(new Uint8Array(w.rawData).buffer)) largest = Math.max(largest, Math.abs(v));
+    expect(PORTABLE_RANGE.weightMax).toBe(63);
+    expect(largest).toBe(PORTABLE_RANGE.weightMax);
+    expect(2 * 255 * (largest + 1)).toBeLessThan(2 ** 15);
   });
 });
 

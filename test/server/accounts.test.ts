@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_DEMO_API_KEY, loadAccountsConfig, parseAccountsConfig, readAccountsConfig, demoConfig, ConfigError } from '../../src/accounts/config.ts';
+import { parseEnv } from '../../src/config/env.ts';
 import { generateApiKey, hashApiKey, hashesEqual } from '../../src/accounts/keys.ts';
 import { createAccountStore } from '../../src/accounts/store.ts';
 import { run as keysCli } from '../../src/cli/keys.ts';
@@ -47,7 +48,7 @@ describe('accounts config', () => {
 
   it('lets FACEMATCH_DEMO_API_KEY override the demo key', () => {
     vi.stubEnv('FACEMATCH_DEMO_API_KEY', 'fm_my_own_demo_key_123456');
-    const store = createAccountStore(demoConfig());
+    const store = createAccountStore(demoConfig(parseEnv().FACEMATCH_DEMO_API_KEY));
     expect(store.authenticate('fm_my_own_demo_key_123456')?.organisation.id).toBe('demo');
     expect(store.authenticate(DEFAULT_DEMO_API_KEY)).toBeUndefined();
   });

@@ -52,13 +52,15 @@ describe('billing rule', () => {
         record: async () => {
           throw new Error('disk full');
         },
-        usage: () => ({ totals: { requests: 0, confirmed: 0, mismatch: 0, errors: 0, charged: 0 }, daily: [] }),
+        usage: async () => ({ totals: { requests: 0, confirmed: 0, mismatch: 0, errors: 0, charged: 0 }, daily: [] }),
         close: async () => {},
       },
     });
     const res = await h.compare(validBody({ selfie: selfieWithSimilarity(0.95) }));
-    expect(res.status).toBe(500);
-    expect((await res.json()).code).toBe('SERVICE_ERROR');
+    // Nothing was charged and nothing released: a retryable 503, like any storage outage.
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBeTruthy();
+    expect(await res.json()).toMatchObject({ code: 'SERVICE_ERROR', retryable: true });
   });
 });
 
@@ -69,19 +71,19 @@ describe('usage ledger file', () => {
     await ledger.record(entry('MISMATCH'));
     await ledger.record(entry('CONFIRMED', 'acme', '2026-11-24T01:00:00.000Z'));
     await ledger.record(entry('CONFIRMED', 'globex'));
-    const before = ledger.usage('acme');
+    const before = await ledger.usage('acme');
     await ledger.close();
 
     const reopened = await openUsageLedger(file);
-    expect(reopened.usage('acme')).toEqual(before);
+    expect(await reopened.usage('acme')).toEqual(before);
     expect(before.totals).toEqual({ requests: 3, confirmed: 2, mismatch: 1, errors: 0, charged: 2 });
     expect(before.daily.map((d) => [d.date, d.charged])).toEqual([
       ['2026-11-23', 1],
       ['2026-11-24', 1],
     ]);
-    expect(reopened.usage('globex').totals.charged).toBe(1);
+    expect((await reopened.usage('globex')).totals.charged).toBe(1);
     await reopened.record(entry('ID_NOT_FOUND'));
-    expect(reopened.usage('acme').totals).toMatchObject({ requests: 4, errors: 1, charged: 2 });
+    expect((await reopened.usage('acme')).totals).toMatchObject({ requests: 4, errors: 1, charged: 2 });
     await reopened.close();
     expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(5);
   });
@@ -92,11 +94,11 @@ describe('usage ledger file', () => {
     await ledger.close();
     appendFileSync(file, '{"v":1,"ts":"2026-11-23T1');
     const reopened = await openUsageLedger(file);
-    expect(reopened.usage('acme').totals.requests).toBe(1);
+    expect((await reopened.usage('acme')).totals.requests).toBe(1);
     await reopened.record(entry('CONFIRMED'));
     await reopened.close();
     const again = await openUsageLedger(file);
-    expect(again.usage('acme').totals).toMatchObject({ requests: 2, charged: 2 });
+    expect((await again.usage('acme')).totals).toMatchObject({ requests: 2, charged: 2 });
     await again.close();
   });
 

@@ -92,7 +92,7 @@ describe('POST /v1/face-comparison (happy paths)', () => {
     const h = createHarness();
     await h.compare(validBody({ selfie: selfieWithSimilarity(0.9) }));
     const key = 'TEST_ID';
-    const cached = h.services.cache.get(key, '12345678')!;
+    const cached = (await h.services.cache.get(key, '12345678'))!;
     h.services.cache.set(key, '12345678', { ...cached, engineVersion: 'older-engine' });
     const again = await (await h.compare(validBody({ selfie: selfieWithSimilarity(0.9) }))).json();
     expect(again.meta.cache).toBe('miss');

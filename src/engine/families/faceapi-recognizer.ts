@@ -10,7 +10,14 @@ import { embedCrops, l2normalise, type FaceGeometry, type Recognizer } from '../
 import type { ModelSession } from '../sessions.ts';
 import type { Point } from '../types.ts';
 
-const SIZE = 150;
+/** Side of the net's input chip (NHWC RGB 0..255). */
+export const FACEAPI_CHIP_SIZE = 150;
+const SIZE = FACEAPI_CHIP_SIZE;
+
+/** Runs the net on n chips laid one after the other; returns the n 128-D descriptors, concatenated. */
+export async function faceApiDescriptors(net: ModelSession, batch: Float32Array, n: number): Promise<Float32Array> {
+  return (await net.run(batch, [n, SIZE, SIZE, 3])).descriptor!.data as Float32Array;
+}
 
 /** dlib's mean face (normalised, landmarks 27–54 and 60–64), from get_face_chip_details. */
 const DLIB_MEAN_FACE: Record<number, [number, number]> = {
@@ -62,7 +69,7 @@ export class FaceApiRecognizer implements Recognizer {
   async embed(image: RgbImage, faces: FaceGeometry[]): Promise<Float32Array[]> {
     const views = this.options.jitter ?? [{ scale: 1, degrees: 0 }];
     const crops = faces.flatMap((f) => views.map((v) => this.chip(image, f, v.scale, v.degrees)));
-    const embeddings = await embedCrops(crops, SIZE, this.dims, this.options.flip ?? false, async (batch, n) => (await this.model.run(batch, [n, SIZE, SIZE, 3])).descriptor!.data as Float32Array);
+    const embeddings = await embedCrops(crops, SIZE, this.dims, this.options.flip ?? false, (batch, n) => faceApiDescriptors(this.model, batch, n));
     if (views.length === 1) return embeddings;
     return faces.map((_, i) => {
       const sum = new Float32Array(this.dims);

@@ -7,6 +7,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import type { ErrorEnvelope } from '../../api/envelope.ts';
 import { ApiError } from '../../api/errors.ts';
+import { isStateUnavailable, STATE_RETRY_AFTER_SECONDS } from '../../state/unavailable.ts';
 import type { AppEnv } from '../env.ts';
 
 export function errorBody(c: Context<AppEnv>, err: ApiError): ErrorEnvelope {
@@ -58,6 +59,10 @@ export function fromZodError(error: ZodError): ApiError {
 
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (isStateUnavailable(err)) {
+    // PostgreSQL or Redis is down: nothing was charged or released, so a retry is safe.
+    return new ApiError('SERVICE_ERROR', 'A storage backend of the service is unavailable. Retry the request.', undefined, { status: 503, retryable: true, retryAfterSeconds: STATE_RETRY_AFTER_SECONDS, cause: err });
+  }
   if (err instanceof HTTPException) {
     if (err.status === 413) return new ApiError('PAYLOAD_TOO_LARGE');
     if (err.status === 400) {

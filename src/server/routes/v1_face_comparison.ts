@@ -75,7 +75,7 @@ export function registerFaceComparison(app: OpenAPIHono<AppEnv>, maxBodyBytes?: 
       // A charge must be durable before the result is released.
       await record(decision.match_result);
     } catch (err) {
-      throw new ApiError('SERVICE_ERROR', 'The result could not be recorded. Retry the request.', undefined, { cause: err });
+      throw new ApiError('SERVICE_ERROR', 'The result could not be recorded. Retry the request.', undefined, { status: 503, retryable: true, retryAfterSeconds: 1, cause: err });
     }
 
     const response: FaceComparisonResponse = {

@@ -97,6 +97,11 @@ export function registerFaceMatchReport(app: OpenAPIHono<AppEnv>, maxBodyBytes?:
       if (low) warnings.unshift(low);
     }
 
+    // Image links first: if their store is down the request fails (503) before anything is charged.
+    const base = publicBase(c);
+    const link = async (bytes: Uint8Array | undefined) => (bytes ? `${base}${MEDIA_PATH_PREFIX}${(await services.media.put(bytes, 'image/jpeg')).token}` : null);
+    const [sourceImage, targetImage] = await Promise.all([link(outcome.idImage?.crop), link(outcome.selfie?.crop)]);
+
     try {
       // Every completed report is billed; the charge is durable before the report is released.
       await record(status, true);
@@ -104,14 +109,12 @@ export function registerFaceMatchReport(app: OpenAPIHono<AppEnv>, maxBodyBytes?:
       throw new ApiError('SERVICE_ERROR', 'The report could not be recorded. Retry the request.', undefined, { status: 503, retryable: true, retryAfterSeconds: 1, cause: err });
     }
 
-    const base = publicBase(c);
-    const link = (bytes: Uint8Array | undefined) => (bytes ? `${base}${MEDIA_PATH_PREFIX}${services.media.put(bytes, 'image/jpeg').token}` : null);
     const report: FaceMatchReport = {
       face_match: {
         status,
         score,
-        source_image: link(outcome.idImage?.crop),
-        target_image: link(outcome.selfie?.crop),
+        source_image: sourceImage,
+        target_image: targetImage,
         warnings,
       },
     };

@@ -27,9 +27,9 @@ export const mediaRoute = createRoute({
 });
 
 export function registerMedia(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(mediaRoute, (c) => {
+  app.openapi(mediaRoute, async (c) => {
     const { token } = c.req.valid('param');
-    const found = c.get('services').media.get(token);
+    const found = await c.get('services').media.get(token);
     if (found.status === 'expired') throw new ApiError('MEDIA_EXPIRED');
     if (found.status === 'not_found') throw new ApiError('NOT_FOUND', 'No such image: the link is unknown, invalid or no longer available.');
     const seconds = Math.max(0, Math.floor((found.expiresAt.getTime() - c.get('services').clock.now().getTime()) / 1000));

@@ -24,10 +24,10 @@ export const usageRoute = createRoute({
 });
 
 export function registerUsage(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(usageRoute, (c) => {
+  app.openapi(usageRoute, async (c) => {
     const { from, to } = c.req.valid('query');
     const org = c.get('principal').organisation;
-    const summary = c.get('services').ledger.usage(org.id, { endpoint: FACE_COMPARISON, from, to });
+    const summary = await c.get('services').ledger.usage(org.id, { endpoint: FACE_COMPARISON, from, to });
     const body: UsageResponse = {
       success: true,
       code: 'SUCCESS',

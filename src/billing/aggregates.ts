@@ -1,0 +1,60 @@
+/**
+ * Usage counts by organisation → endpoint → UTC day: what the file and memory ledgers keep in
+ * memory to answer GET /v1/usage. Small (one entry per org, endpoint and day), and serialisable so
+ * the file ledger can checkpoint it beside the file instead of re-reading years of lines at start.
+ */
+import type { UsageCounts, UsageQuery, UsageRecord, UsageSummary } from './ledger.ts';
+
+export const emptyCounts = (): UsageCounts => ({ requests: 0, confirmed: 0, mismatch: 0, errors: 0, charged: 0 });
+
+function addRecord(counts: UsageCounts, r: Pick<UsageRecord, 'result' | 'charged'>): void {
+  counts.requests++;
+  if (r.result === 'CONFIRMED') counts.confirmed++;
+  else if (r.result === 'MISMATCH') counts.mismatch++;
+  else counts.errors++;
+  if (r.charged) counts.charged++;
+}
+
+export type SerialisedAggregates = Record<string, Record<string, UsageCounts>>;
+
+export class Aggregates {
+  private readonly byKey = new Map<string, Map<string, UsageCounts>>();
+
+  add(r: Pick<UsageRecord, 'org_id' | 'endpoint' | 'ts' | 'result' | 'charged'>): void {
+    const key = `${r.org_id}\u0000${r.endpoint}`;
+    let days = this.byKey.get(key);
+    if (!days) this.byKey.set(key, (days = new Map()));
+    const date = r.ts.slice(0, 10);
+    let counts = days.get(date);
+    if (!counts) days.set(date, (counts = emptyCounts()));
+    addRecord(counts, r);
+  }
+
+  summary(orgId: string, query: UsageQuery): UsageSummary {
+    const days = this.byKey.get(`${orgId}\u0000${query.endpoint ?? '/v1/face-comparison'}`) ?? new Map<string, UsageCounts>();
+    const totals = emptyCounts();
+    const daily: UsageSummary['daily'] = [];
+    for (const date of [...days.keys()].sort()) {
+      if (query.from && date < query.from) continue;
+      if (query.to && date > query.to) continue;
+      const c = days.get(date)!;
+      daily.push({ date, ...c });
+      for (const k of Object.keys(totals) as Array<keyof UsageCounts>) totals[k] += c[k];
+    }
+    return { totals, daily };
+  }
+
+  toJSON(): SerialisedAggregates {
+    const out: SerialisedAggregates = {};
+    for (const [key, days] of this.byKey) out[key] = Object.fromEntries(days);
+    return out;
+  }
+
+  static fromJSON(data: SerialisedAggregates): Aggregates {
+    const agg = new Aggregates();
+    for (const [key, days] of Object.entries(data)) {
+      agg.byKey.set(key, new Map(Object.entries(days).map(([d, c]) => [d, { ...emptyCounts(), ...c }])));
+    }
+    return agg;
+  }
+}

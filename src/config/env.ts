@@ -1,0 +1,86 @@
+/**
+ * Every environment variable the service and its commands read, in one zod schema: type, default and
+ * description per variable. `src/main.ts` parses the environment once at start-up and passes typed
+ * values on; commands that run outside the server read single variables through `envVar`. The README's
+ * configuration table is generated from this schema (`facematch env-docs --write`).
+ *
+ * To add a variable: one entry below (schema, `.default()` unless it is optional, `.describe()`),
+ * then regenerate the README table. This module imports nothing from the project (modules read their
+ * defaults from here, never the other way round).
+ */
+import { z } from 'zod';
+
+const positiveInt = z.coerce.number().int().positive();
+const onOff = z.enum(['on', 'off']);
+
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000).describe('TCP port the HTTP service listens on.'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Lowest level written to the JSON-lines log on stdout.'),
+
+  FACEMATCH_REGISTRY_MOCKS: onOff
+    .default('on')
+    .describe('`on`: the demo registries (in-process mocks of the registry hosts) answer every registry call. `off`: real registries, configured by `FACEMATCH_REGISTRY_CONFIG`.'),
+  FACEMATCH_REGISTRY_CONFIG: z.string().optional().describe('JSON file with the registry adapters\' hosts, credentials, timeouts, retries and circuit breaker. Unset: the mock hosts.'),
+  FACEMATCH_ENGINE_CONFIG: z.string().optional().describe('JSON file selecting the face engine\'s models and precision. Unset: the built-in default configuration.'),
+  FACEMATCH_CALIBRATION: z.string().default('models/calibration.json').describe('Score calibration file (relative paths are from the repository root). A missing file means the raw cosine clamped to [0, 1].'),
+  FACEMATCH_MODELS_DIR: z.string().default('models/onnx').describe('Folder of the ONNX models built by `npm install` (relative paths are from the repository root).'),
+
+  FACEMATCH_CONFIG: z
+    .string()
+    .optional()
+    .describe('Accounts file (organisations and hashed API keys). Unset: `config/facematch.json` if it exists.'),
+  FACEMATCH_DEMO_API_KEY: z
+    .string()
+    .min(16)
+    .default('fm_demo_local_only_5b0d0c6f3a9e41d2')
+    .describe('The public demo key of the built-in demo organisation (used only when no accounts file exists).'),
+  FACEMATCH_LEDGER: z.string().default('var/usage.jsonl').describe('Usage ledger file (relative paths are from the repository root).'),
+
+  FACEMATCH_CACHE_TTL_SECONDS: positiveInt.default(600).describe('How long a registry reference (embedding and record) stays in the in-memory cache.'),
+  FACEMATCH_CACHE_MAX_ENTRIES: positiveInt.default(10_000).describe('Most references held in the in-memory cache.'),
+  FACEMATCH_MAX_BODY_BYTES: positiveInt.default(15 * 1024 * 1024).describe('Largest request body accepted, in bytes; larger bodies get 413.'),
+
+  FACEMATCH_MEDIA_SECRET: z
+    .string()
+    .min(16)
+    .optional()
+    .describe('Secret (at least 16 characters) that signs the report\'s image links. Unset: a random key per process. The images stay in memory either way.'),
+  FACEMATCH_PUBLIC_BASE_URL: z.url().optional().describe('Base of the report\'s image links as callers reach the service, e.g. `https://kyc.example.com` (set it behind a proxy).'),
+
+  FACEMATCH_DATA_DIR: z.string().default('../shared/data').describe('Development photos read by the bench, tests and demo registries (relative paths are from the repository root).'),
+  FACEMATCH_DEMO_FACES_DIR: z.string().optional().describe('Faces of the demo identities. Unset: `faces/` in `FACEMATCH_DATA_DIR`.'),
+});
+
+export type Env = z.output<typeof envSchema>;
+export type EnvName = keyof Env;
+type EnvSource = Readonly<Record<string, string | undefined>>;
+
+export class EnvError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EnvError';
+  }
+}
+
+/** An empty variable (`FOO=`) means unset, as it did before this module existed. */
+const present = (value: string | undefined): string | undefined => (value === '' ? undefined : value);
+
+function describeIssues(error: z.ZodError, name?: string): string {
+  return error.issues.map((i) => `${name ?? i.path.join('.')}: ${i.message}`).join('; ');
+}
+
+/** Parse the whole environment once (start-up); every bad variable is reported in one error. */
+export function parseEnv(source: EnvSource = process.env): Env {
+  const input: Record<string, string | undefined> = {};
+  for (const name of Object.keys(envSchema.shape)) input[name] = present(source[name]);
+  const result = envSchema.safeParse(input);
+  if (!result.success) throw new EnvError(`invalid environment: ${describeIssues(result.error)}`);
+  return result.data;
+}
+
+/** One variable, for commands and helpers that run outside the server's start-up. */
+export function envVar<K extends EnvName>(name: K, source: EnvSource = process.env): Env[K] {
+  const result = envSchema.shape[name].safeParse(present(source[name]));
+  if (!result.success) throw new EnvError(`invalid environment: ${describeIssues(result.error, name)}`);
+  return result.data as Env[K];
+}
