@@ -125,3 +125,17 @@ export function isCalendarDate(year: number, month: number, day: number): boolea
   const d = new Date(Date.UTC(year, month - 1, day));
   return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
 }
+
+const CURP_ALPHABET = '0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ';
+
+/** Mexico CURP check digit over the first 17 characters: Σ index(ch)·(18−i), (10 − Σ mod 10) mod 10. */
+export function curpCheckDigit(first17: string): number {
+  if (first17.length !== 17) throw new TypeError('curpCheckDigit expects 17 characters');
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const v = CURP_ALPHABET.indexOf(first17.charAt(i));
+    if (v < 0) throw new TypeError('curpCheckDigit: character outside the CURP alphabet');
+    sum += v * (18 - i);
+  }
+  return (10 - (sum % 10)) % 10;
+}

@@ -318,6 +318,29 @@ describe('adapter-specific behaviour', () => {
     expect(mocks.state.lookups('br-serpro')).toBe(0);
   });
 
+  it("mx-ine: INE's vigencia is reported as an identity field (valid, expired, reported lost)", async () => {
+    const t = byId('mx-ine');
+    const lost = '271828182-845904001';
+    const expired = '271828182-845904002';
+    useMocks({ people: [personFor(t), { ...personFor(t), id_number: lost }, { ...personFor(t), id_number: expired }] });
+    const { adapter } = build(t);
+    expect((await adapter.verifyFace!(t.idType, t.foundId, PHOTO, ctx)).identity.ine_vigencia).toBe('valid');
+    expect((await adapter.verifyFace!(t.idType, lost, PHOTO, ctx)).identity.ine_vigencia).toBe('reported_lost');
+    expect((await adapter.verifyFace!(t.idType, expired, PHOTO, ctx)).identity.ine_vigencia).toBe('expired');
+  });
+
+  it('mx-ine: a valid MX_CURP is refused for face match (no photo at RENAPO) without a call; a bad one fails its check digit', async () => {
+    const t = byId('mx-ine');
+    const { adapter } = build(t);
+    expect(adapter.validateIdNumber('MX_CURP', 'BOXW310820HNERXN09')).toEqual({ ok: true, normalised: 'BOXW310820HNERXN09' });
+    expect(adapter.validateIdNumber('MX_CURP', 'BOXW310820HNERXN08')).toMatchObject({ ok: false, reason: expect.stringMatching(/check digit/) });
+    const err = await failure(adapter.lookup('MX_CURP', 'BOXW310820HNERXN09', ctx));
+    expect(err.kind).toBe('FACE_MATCH_UNSUPPORTED');
+    expect(err.message).toMatch(/RENAPO/);
+    expect(adapter.matchAtSourceIdTypes).not.toContain('MX_CURP');
+    expect(mocks.state.lookups('mx-ine')).toBe(0);
+  });
+
   it('ke-iprs: maps the .NET date of birth to ISO', async () => {
     const t = byId('ke-iprs');
     const r = await build(t).adapter.lookup(t.idType, t.foundId, ctx);

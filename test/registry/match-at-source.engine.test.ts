@@ -119,6 +119,25 @@ describe.skipIf(!available)('BR_CPF: match at source through Datavalid', () => {
     expect((await res.json()).details.reason).toBe('NO_REFERENCE_FACE');
   });
 
+  it("MX_INE: the credential holder's selfie is CONFIRMED at source, with INE's vigencia in the identity", async () => {
+    const selfie = await image(resolveFacePath('../shared/data/faces/amy/amy3.png'));
+    const res = await h.compare({ id_type: 'MX_INE', id_number: '314159265-358979323', selfie });
+    expect(res.status).toBe(200);
+    const json = await res.json();
+    expect(json.data.match_result).toBe('CONFIRMED');
+    expect(json.data.details).toMatchObject({ source: 'mx-ine', match_at_source: true });
+    expect(json.data.identity.ine_vigencia).toBe('valid');
+  });
+
+  it('MX_CURP: a clear 400 VALIDATION_ERROR on id_type (RENAPO holds no photo), no registry call', async () => {
+    const res = await h.compare({ id_type: 'MX_CURP', id_number: 'BOXW310820HNERXN09', selfie: await image(PENNY_SELFIE) });
+    expect(res.status).toBe(400);
+    const json = await res.json();
+    expect(json.code).toBe('VALIDATION_ERROR');
+    expect(json.details.id_type).toMatch(/RENAPO/);
+    expect(mocks.state.lookups('mx-ine')).toBe(0);
+  });
+
   it('an unknown CPF → 404 NO_RECORD', async () => {
     const res = await h.compare(await body(CPF.not_found));
     expect(res.status).toBe(404);
