@@ -159,3 +159,14 @@ export function dMonYDate(iso: string): string {
 /** A gateway's HTML error page (what a load balancer sends instead of JSON). */
 export const GATEWAY_HTML =
   '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>upstream sent an invalid response</p></body></html>';
+
+/** The gateway's HTML page with `status` (200 = a "successful" reply that is not JSON at all). */
+export function gatewayPage(status: number): Response {
+  return new Response(GATEWAY_HTML, { status, headers: { 'content-type': 'text/html' } });
+}
+
+/** Hang past the caller's timeout (ended early when the request is aborted), then answer 504. */
+export async function hangThen504(ctx: MockContext, request: Request): Promise<Response> {
+  await ctx.hang(request.signal);
+  return new Response(null, { status: 504 });
+}

@@ -17,10 +17,6 @@ export default defineAdapter({
     consumerSecret: z.string().min(1).default(MOCK_CREDENTIALS.consumerSecret),
     validatePath: z.string().startsWith('/').default(DATAVALID_VALIDATE_PATH),
   }),
-  mock: {
-    baseUrl: 'https://datavalid.registry.test',
-    specialId: (code) => `900000${code}${cpfCheckDigits(`900000${code}`)}`,
-    load: () => import('./mock.ts'),
-  },
+  mock: { baseUrl: 'https://datavalid.registry.test', specialId: (code) => `900000${code}${cpfCheckDigits(`900000${code}`)}`, load: () => import('./mock.ts') },
   create: (config, deps) => new DatavalidAdapter(config, deps),
 });

@@ -6,7 +6,7 @@
  * when there is no face on record), 503 when an upstream base is down, 429 over the quota.
  */
 import { http, HttpResponse } from 'msw';
-import { GATEWAY_HTML, type MockContext } from '../../mocks/common.ts';
+import { gatewayPage, hangThen504, type MockContext } from '../../mocks/common.ts';
 import { hasValidBearer, tokenEndpoint, type TokenStore } from '../../mocks/oauth.ts';
 import type { ConformanceFixture, MockInstance } from '../../src/registry/plugin.ts';
 import { cpfValid } from '../../src/registry/validators.ts';
@@ -53,10 +53,9 @@ function validateHandler(ctx: MockContext, baseUrl: string, tokens: TokenStore) 
       case 'server_error':
         return HttpResponse.json({ message: 'Base de dados temporariamente indisponível' }, { status: 503 });
       case 'hang':
-        await ctx.hang(request.signal);
-        return new HttpResponse(null, { status: 504 });
+        return hangThen504(ctx, request);
       case 'malformed':
-        return new HttpResponse(GATEWAY_HTML, { status: 200, headers: { 'content-type': 'text/html' } });
+        return gatewayPage(200);
       case 'flaky':
         if (ctx.bump(`${ID}:flaky`) % 2 === 1) return HttpResponse.json({ message: 'Base de dados temporariamente indisponível' }, { status: 503 });
         return HttpResponse.json(answer(await ctx.faceSimilarity(face, face)));

@@ -6,7 +6,7 @@
  * reported lost and one ending in 002 is expired.
  */
 import { http, HttpResponse } from 'msw';
-import { GATEWAY_HTML, type MockContext } from '../../mocks/common.ts';
+import { gatewayPage, hangThen504, type MockContext } from '../../mocks/common.ts';
 import type { ConformanceFixture, MockInstance } from '../../src/registry/plugin.ts';
 import { bandFor } from '../../src/registry/score-table.ts';
 import { INE_SCORE_TABLE, INE_VERIFY_PATH } from './adapter.ts';
@@ -62,12 +62,11 @@ export function createMock(ctx: MockContext, baseUrl: string): MockInstance {
       case 'rate_limited':
         return error(429, 'RATE_LIMITED', 'Too many requests', { 'retry-after': '60' });
       case 'server_error':
-        return new HttpResponse(GATEWAY_HTML, { status: 502, headers: { 'content-type': 'text/html' } });
+        return gatewayPage(502);
       case 'hang':
-        await ctx.hang(request.signal);
-        return new HttpResponse(null, { status: 504 });
+        return hangThen504(ctx, request);
       case 'malformed':
-        return new HttpResponse(GATEWAY_HTML, { status: 200, headers: { 'content-type': 'text/html' } });
+        return gatewayPage(200);
       case 'flaky':
         if (ctx.bump(`${ID}:flaky`) % 2 === 1) return error(503, 'UNAVAILABLE', 'INE service unavailable');
         return HttpResponse.json(verdict(key, await ctx.faceSimilarity(selfie, selfie)));

@@ -9,7 +9,7 @@ import { DHA_PHOTO_PATH } from './adapter.ts';
 import { validateZaId } from './id-number.ts';
 import type { ConformanceFixture, MockInstance } from '../../src/registry/plugin.ts';
 import { MOCK_CREDENTIALS } from './index.ts';
-import { GATEWAY_HTML, type MockContext } from '../../mocks/common.ts';
+import { gatewayPage, type MockContext } from '../../mocks/common.ts';
 import { notAnImage } from '../../mocks/fixtures.ts';
 import { hasValidBearer, tokenEndpoint, type TokenStore } from '../../mocks/oauth.ts';
 import type { MockPerson } from '../../mocks/types.ts';
@@ -80,7 +80,7 @@ function dhaHandlers(ctx: MockContext, baseUrl: string, state: DhaMockState) {
         await ctx.hang(request.signal);
         return error(504, 'UPSTREAM_TIMEOUT', 'DHA did not answer');
       case 'malformed':
-        return new HttpResponse(GATEWAY_HTML, { status: 200, headers: { 'content-type': 'text/html' } });
+        return gatewayPage(200);
       case 'restricted':
         return found(placeholder(), { photo_url: null }, { deceased: true });
       case 'photo_missing':
