@@ -29,13 +29,19 @@ import { createEphemeralReceiptSigner, createReceiptSigner } from './receipts/si
 import { decisionLogPathBeside, openFileDecisionLog } from './review/decision-log.ts';
 import { createMemoryReviewQueue } from './review/queue.ts';
 
+import type { FaceEngine } from './engine/types.ts';
 
 async function main(): Promise<void> {
   const env = parseEnv();
   const logger = createLogger({ level: env.LOG_LEVEL });
 
-  // msw is a devDependency: the mocks are loaded only when enabled.
-  const mocks = env.FACEMATCH_REGISTRY_MOCKS === 'on' ? await (await import('../mocks/index.ts')).startRegistryMocks({ latency: 'demo' }) : undefined;
+  // msw is a devDependency: the mocks are loaded only when enabled. The match-at-source mocks
+  // (Datavalid, INE) compare faces with the engine once it is loaded.
+  let loaded: { engine: FaceEngine; toScore: (raw: number) => number } | undefined;
+  const demoRegistries = env.FACEMATCH_REGISTRY_MOCKS === 'on' ? await import('../mocks/index.ts') : undefined;
+  const mocks = demoRegistries
+    ? await demoRegistries.startRegistryMocks({ latency: 'demo', faceSimilarity: demoRegistries.engineFaceSimilarity(() => loaded?.engine, (raw) => loaded?.toScore(raw) ?? 0) })
+    : undefined;
   if (mocks) logger.info('demo registries active (msw mocks)', { people: mocks.people.length });
 
   const registryConfigFile = env.FACEMATCH_REGISTRY_CONFIG;
@@ -46,6 +52,7 @@ async function main(): Promise<void> {
   const engineConfig = engineConfigFile ? readEngineConfig(engineConfigFile) : undefined;
   const engine = await createFaceEngine(engineConfig);
   const calibration = loadCalibration(engineConfig?.calibration ?? fromRepoRoot(env.FACEMATCH_CALIBRATION));
+  loaded = { engine, toScore: (raw) => calibration.toScore(raw) };
 
   // The public demo key works only on purpose: `npm start` (--demo) or FACEMATCH_DEMO=on, and no accounts file.
   const demo = env.FACEMATCH_DEMO === 'on' || process.argv.includes('--demo');
