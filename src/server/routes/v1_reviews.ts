@@ -83,17 +83,17 @@ export const decideReviewRoute = createRoute({
 });
 
 export function registerReviews(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(listReviewsRoute, (c) => {
-    const cases = c.get('services').review.queue.list(c.get('principal').organisation.id);
+  app.openapi(listReviewsRoute, async (c) => {
+    const cases = await c.get('services').review.queue.list(c.get('principal').organisation.id);
     c.header('Cache-Control', 'no-store');
     return c.json({ success: true as const, code: 'SUCCESS' as const, data: { cases: cases.map(caseBody) }, meta: { request_id: c.get('requestId') } }, 200);
   });
 
-  app.openapi(getReviewRoute, (c) => {
+  app.openapi(getReviewRoute, async (c) => {
     const { id } = c.req.valid('param');
     const { review } = c.get('services');
     const orgId = c.get('principal').organisation.id;
-    const held = review.queue.get(orgId, id);
+    const held = await review.queue.get(orgId, id);
     const recorded = review.decisions.find(orgId, id);
     if (!held && !recorded) throw new ApiError('REVIEW_NOT_FOUND');
     const decision = held?.case.decision ?? (recorded ? decisionOf(recorded) : null);
@@ -119,10 +119,6 @@ export function registerReviews(app: OpenAPIHono<AppEnv>): void {
     const services = c.get('services');
     const principal = c.get('principal');
     const orgId = principal.organisation.id;
-    const held = services.review.queue.get(orgId, id);
-    if (!held) throw new ApiError('REVIEW_NOT_FOUND');
-    if (held.case.decision || services.review.decisions.find(orgId, id)) throw new ApiError('REVIEW_ALREADY_DECIDED');
-
     const decision: ReviewDecision = {
       decision: body.decision,
       note: body.note,
@@ -130,21 +126,26 @@ export function registerReviews(app: OpenAPIHono<AppEnv>): void {
       key_id: principal.keyId,
       decided_at: services.clock.now().toISOString(),
     };
-    const record: ReviewDecisionRecord = { v: 1, request_id: id, org_id: orgId, endpoint: held.case.endpoint, verdict: held.case.verdict, ...decision };
+    // Claim first (one decision per case, even across replicas), then make it durable.
+    const claim = await services.review.queue.decide(orgId, id, decision);
+    if (claim.status === 'not_found') throw new ApiError('REVIEW_NOT_FOUND');
+    if (claim.status === 'already_decided') throw new ApiError('REVIEW_ALREADY_DECIDED');
+    const decided = claim.case;
+    const record: ReviewDecisionRecord = { v: 1, request_id: id, org_id: orgId, endpoint: decided.endpoint, verdict: decided.verdict, ...decision };
     try {
       // Durable before acknowledged: a decision the caller saw is never lost.
       await services.review.decisions.append(record);
     } catch (err) {
+      await services.review.queue.undecide(orgId, id).catch(() => undefined);
       throw new ApiError('SERVICE_ERROR', 'The decision could not be recorded. Retry.', undefined, { status: 503, retryable: true, retryAfterSeconds: 1, cause: err });
     }
-    const decided = services.review.queue.decide(orgId, id, decision);
     c.get('log').info('review decided', { case: id, decision: decision.decision, key_id: principal.keyId });
     c.header('Cache-Control', 'no-store');
     return c.json(
       {
         success: true as const,
         code: 'SUCCESS' as const,
-        data: { case: decided ? caseBody(decided) : null, crops: null, decision },
+        data: { case: caseBody(decided), crops: null, decision },
         meta: { request_id: c.get('requestId') },
       },
       200,
