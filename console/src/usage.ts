@@ -1,17 +1,7 @@
 /** Usage: totals and a daily chart from GET /v1/usage. */
 import { call } from './api.ts';
 import { h, svg } from './dom.ts';
-
-interface Counts {
-  requests: number;
-  confirmed: number;
-  mismatch: number;
-  errors: number;
-  charged: number;
-}
-interface Usage {
-  data: { endpoint: string; totals: Counts; daily: Array<Counts & { date: string }> };
-}
+import type { UsageResponse as Usage } from './contract.ts';
 
 const SERIES = [
   { key: 'confirmed', label: 'Confirmed', cls: 'ok' },
