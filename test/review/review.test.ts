@@ -175,8 +175,10 @@ describe('durable decision log', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ request_id: id, org_id: 'acme', decision: 'APPROVE', reviewer: 'k1' });
     expect(lines[0]).not.toMatch(/12345678|base64|FAKEIMG/);
     const reopened = await openFileDecisionLog(file);
-    expect(reopened.find('acme', id)?.decision).toBe('APPROVE');
-    expect(reopened.find('globex', id)).toBeUndefined();
+    expect((await reopened.find('acme', id))?.decision).toBe('APPROVE');
+    expect(await reopened.find('globex', id)).toBeUndefined();
+    // Decisions are final: a second one for the same case is not written.
+    expect(await reopened.append({ ...(await reopened.find('acme', id))!, decision: 'REJECT' })).toBe('duplicate');
     await reopened.close();
   });
 });

@@ -94,7 +94,7 @@ export function registerReviews(app: OpenAPIHono<AppEnv>): void {
     const { review } = c.get('services');
     const orgId = c.get('principal').organisation.id;
     const held = await review.queue.get(orgId, id);
-    const recorded = review.decisions.find(orgId, id);
+    const recorded = await review.decisions.find(orgId, id);
     if (!held && !recorded) throw new ApiError('REVIEW_NOT_FOUND');
     const decision = held?.case.decision ?? (recorded ? decisionOf(recorded) : null);
     c.header('Cache-Control', 'no-store');
@@ -132,12 +132,18 @@ export function registerReviews(app: OpenAPIHono<AppEnv>): void {
     if (claim.status === 'already_decided') throw new ApiError('REVIEW_ALREADY_DECIDED');
     const decided = claim.case;
     const record: ReviewDecisionRecord = { v: 1, request_id: id, org_id: orgId, endpoint: decided.endpoint, verdict: decided.verdict, ...decision };
+    let written: 'recorded' | 'duplicate';
     try {
       // Durable before acknowledged: a decision the caller saw is never lost.
-      await services.review.decisions.append(record);
+      written = await services.review.decisions.append(record);
     } catch (err) {
       await services.review.queue.undecide(orgId, id).catch(() => undefined);
       throw new ApiError('SERVICE_ERROR', 'The decision could not be recorded. Retry.', undefined, { status: 503, retryable: true, retryAfterSeconds: 1, cause: err });
+    }
+    if (written === 'duplicate') {
+      // The durable log already holds a decision (made before this queue knew of it): that one stands.
+      await services.review.queue.undecide(orgId, id).catch(() => undefined);
+      throw new ApiError('REVIEW_ALREADY_DECIDED');
     }
     c.get('log').info('review decided', { case: id, decision: decision.decision, key_id: principal.keyId });
     c.header('Cache-Control', 'no-store');
