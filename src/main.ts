@@ -22,6 +22,10 @@ import { createReferenceCache, createRegistry } from './registry/index.ts';
 import { createApp } from './server/app.ts';
 import { systemClock } from './server/services.ts';
 import type { CachedReference } from './service/face-comparison.ts';
+import { availableParallelism } from 'node:os';
+import { Redis } from 'ioredis';
+import { AdmissionControl, createRequestLimits, createShutdown, memoryLimiterBackend, parseLimitsSettings, redisLimiterBackend } from './limits/index.ts';
+import { createMetrics } from './observability/metrics.ts';
 import { readKeyFile } from './receipts/keys.ts';
 import { createEphemeralReceiptSigner, createReceiptSigner } from './receipts/signer.ts';
 import { decisionLogPathBeside, openFileDecisionLog } from './review/decision-log.ts';
@@ -51,6 +55,17 @@ async function main(): Promise<void> {
   }
   const ledger = await openUsageLedger(fromRepoRoot(env.FACEMATCH_LEDGER));
 
+  // Admission control, limits (fleet-wide in Redis when REDIS_URL is set), metrics: README "Limits", "Metrics".
+  const ops = parseLimitsSettings(process.env, engineConfig?.workers ?? availableParallelism());
+  const redis = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
+  redis?.on('error', (err: Error) => logger.warn('redis error', { error: err.message }));
+  const metrics = createMetrics({ breakers: () => [...registry.breakers].map(([id, b]) => [id, b.currentState] as const) });
+  const admission = new AdmissionControl(ops.admission, {
+    onChange: ({ active, queued }) => {
+      metrics.admissionActive.set(active);
+      metrics.admissionQueued.set(queued);
+    },
+  });
   // Receipts: keys from FACEMATCH_RECEIPT_KEYS (a JWK Set; the last private key signs), else an in-memory key.
   const receiptKeyFile = env.FACEMATCH_RECEIPT_KEYS;
   const receipts = receiptKeyFile ? createReceiptSigner(readKeyFile(fromRepoRoot(receiptKeyFile))) : createEphemeralReceiptSigner();
@@ -82,6 +97,11 @@ async function main(): Promise<void> {
     media: createMediaStore({ clock: systemClock, secret: env.FACEMATCH_MEDIA_SECRET }),
     documents: createDocumentChecker(),
     publicBaseUrl: env.FACEMATCH_PUBLIC_BASE_URL,
+    admission,
+    requestLimits: createRequestLimits({ policy: ops.policy, backend: redis ? redisLimiterBackend(redis) : memoryLimiterBackend(), idKeySecret: ops.idKeySecret }),
+    metrics,
+    metricsToken: ops.metricsToken,
+    readiness: redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : [],
     receipts,
     review,
   });
@@ -90,24 +110,27 @@ async function main(): Promise<void> {
     logger.info('facematch listening', { port: info.port, engine: engine.version, calibration: calibration.version, id_types: registry.router.idTypes() });
   });
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('shutting down', { signal });
-    server.close(async () => {
-      await ledger.close();
-      await reviewDecisions.close();
-      await registry.close();
-      mocks?.close();
-      const closable = engine as { close?: () => Promise<void> };
-      await closable.close?.();
-      process.exit(0);
-    });
-    setTimeout(() => process.exit(0), 10_000).unref();
+  const stop = createShutdown({
+    server,
+    admission,
+    deadlineMs: ops.shutdownDeadlineMs,
+    logger,
+    closers: [
+      { name: 'ledger', close: () => ledger.close() },
+      { name: 'review decisions', close: () => reviewDecisions.close() },
+      { name: 'registry', close: () => registry.close() },
+      { name: 'mocks', close: () => mocks?.close() },
+      { name: 'engine', close: () => (engine as { close?: () => Promise<void> }).close?.() },
+      { name: 'redis', close: async () => void (await redis?.quit()) },
+    ],
+  });
+  const onSignal = (signal: string) => {
+    // A closer that hangs must not keep a stopped replica alive.
+    setTimeout(() => process.exit(1), ops.shutdownDeadlineMs + 5_000).unref();
+    void stop(signal).then((code) => process.exit(code));
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
 }
 
 main().catch((err: unknown) => {

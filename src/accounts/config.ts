@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { envVar } from '../config/env.ts';
 import { repoRoot } from '../config/paths.ts';
 import { API_KEY_HASH_PATTERN, hashApiKey } from './keys.ts';
+import { OrganisationLimitsSchema } from '../policy/limits.ts';
 
 export const SERVICES = ['face_match', 'liveness', 'identity_lookup'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -18,6 +19,8 @@ export const OrganisationSchema = z.object({
   name: z.string().min(1),
   approved: z.boolean(),
   services: z.array(z.enum(SERVICES)).default([]),
+  /** Per-key request budgets for this organisation's keys; the service defaults apply when absent. */
+  limits: OrganisationLimitsSchema.optional(),
 });
 export type Organisation = z.infer<typeof OrganisationSchema>;
 

@@ -54,6 +54,11 @@ export const ERROR_CODES = {
     message: 'A face could not be detected in one of the images.',
     description: 'No face was detected in the selfie or in the registry photo. `details.image` is "selfie" or "reference".',
   },
+  RATE_LIMIT_EXCEEDED: {
+    status: 429,
+    message: 'Too many requests; retry after the number of seconds in Retry-After.',
+    description: 'A limit was reached (`details.reason`): KEY_RATE_MINUTE or KEY_RATE_DAY (the API key\'s requests per minute or per day), ID_ATTEMPTS (verification attempts for one ID number, across all keys), ID_LOCKED or KEY_ID_LOCKED (repeated failed matches against the ID number). The response has a Retry-After header (seconds).',
+  },
   NOT_FOUND: {
     status: 404,
     message: 'No such endpoint.',

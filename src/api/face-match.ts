@@ -164,6 +164,9 @@ export function faceMatchErrorEnvelope(err: ApiError, ctx: { requestId: string; 
     case 'SUBSCRIPTION_REQUIRED':
       code = 'FORBIDDEN';
       break;
+    case 'RATE_LIMIT_EXCEEDED':
+      code = 'RATE_LIMIT_EXCEEDED';
+      break;
     case 'SERVICE_ERROR':
       code = err.status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_ERROR';
       message = err.status === 503 ? FACE_MATCH_CODES.SERVICE_UNAVAILABLE.message : FACE_MATCH_CODES.INTERNAL_ERROR.message;

@@ -13,6 +13,10 @@ import { registerFaceMatch } from './routes/v1_face_match.ts';
 import { registerFaceMatchReport } from './routes/v1_face_match_report.ts';
 import { registerMedia } from './routes/v1_media.ts';
 import { registerUsage } from './routes/v1_usage.ts';
+import { registerMetrics } from './routes/metrics.ts';
+import { registerReady } from './routes/ready.ts';
+import { recordHttpMetrics } from './middleware/metrics.ts';
+import { instrumentServices } from '../observability/instrument.ts';
 import { createEphemeralReceiptSigner } from '../receipts/signer.ts';
 import { createMemoryReviewServices } from '../review/index.ts';
 import { registerOperatorRoutes } from './routes/operator.ts';
@@ -28,13 +32,14 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
 
   // Collaborators not given are created here, per app: a new app is a "restart" (media links gone).
   const resolved: ResolvedServices = {
-    ...services,
+    ...(services.metrics ? instrumentServices(services, services.metrics) : services),
     media: services.media ?? createMediaStore({ clock: services.clock }),
     documents: services.documents ?? createDocumentChecker(),
     receipts: services.receipts ?? createEphemeralReceiptSigner(),
     review: services.review ?? createMemoryReviewServices({ clock: services.clock }),
   };
   app.use('*', requestContext(resolved));
+  app.use('*', recordHttpMetrics);
   app.onError(onError);
   app.notFound((c) => sendError(c, new ApiError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`)));
 
@@ -44,6 +49,8 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   registerMedia(app);
   registerUsage(app);
   registerHealth(app);
+  registerReady(app);
+  registerMetrics(app);
   registerOpenApi(app);
   registerOperatorRoutes(app);
   return app;

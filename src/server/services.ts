@@ -7,6 +7,10 @@ import type { MediaStore } from '../media/store.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { ReferenceStore, RegistryLookup } from '../service/face-comparison.ts';
+import type { AdmissionControl } from '../limits/admission.ts';
+import type { RequestLimits } from '../limits/request-limits.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { ReadinessCheck } from './routes/ready.ts';
 import type { ReceiptSigner } from '../receipts/signer.ts';
 import type { ReviewServices } from '../review/index.ts';
 
@@ -42,6 +46,16 @@ export interface Services {
   documents?: DocumentChecker;
   /** Public base URL for absolute links (e.g. https://kyc.example.com). Default: the request's own origin (Host header). */
   publicBaseUrl?: string;
+  /** Bounded queue in front of the verification routes (src/limits/admission.ts). Default: none. */
+  admission?: AdmissionControl;
+  /** Per-key rate limits, per-ID attempts and failed-match lockout (src/limits/request-limits.ts). Default: none. */
+  requestLimits?: RequestLimits;
+  /** Prometheus metrics; when set, the engine, registry, cache and ledger are instrumented. */
+  metrics?: Metrics;
+  /** Bearer token for GET /metrics; without it the endpoint answers 404. */
+  metricsToken?: string;
+  /** Backends GET /ready must reach (database, Redis). */
+  readiness?: ReadinessCheck[];
   /** Signs verification receipts. Default: a key generated in memory (a fleet must configure one). */
   receipts?: ReceiptSigner;
   /** Manual-review queue, decision log and band margin. Default: all in memory on `clock`. */

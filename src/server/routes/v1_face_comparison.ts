@@ -5,7 +5,9 @@ import { ApiError } from '../../api/errors.ts';
 import { FaceComparisonRequestSchema, FaceComparisonResponseSchema, type FaceComparisonResponse } from '../../api/face-comparison.ts';
 import { compareFace } from '../../service/face-comparison.ts';
 import { authenticate, requireService } from '../middleware/auth.ts';
+import { admitRequest } from '../middleware/admission.ts';
 import { limitBody } from '../middleware/body-limit.ts';
+import { limitIdentityAttempts } from '../middleware/identity-limits.ts';
 import { requireJson } from '../middleware/json.ts';
 import type { AppEnv } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
@@ -31,7 +33,7 @@ export function faceComparisonRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBod
       'Strength tiers (`data.confidence.status`): STRONG_MATCH when score ≥ threshold and ≥ 0.85; MATCH when score ≥ threshold and < 0.85; NO_MATCH when score < threshold. ' +
       'Only CONFIRMED results are charged. A registry outage is reported as HTTP 503 SERVICE_ERROR with `retryable: true` and a Retry-After header, never as a MISMATCH.',
     security: [{ bearerAuth: [] }],
-    middleware: [markVerificationType, authenticate, requireService('face_match'), limitBody(maxBodyBytes), requireJson] as const,
+    middleware: [markVerificationType, authenticate, requireService('face_match'), admitRequest, limitBody(maxBodyBytes), requireJson] as const,
     request: {
       body: { required: true, content: { 'application/json': { schema: FaceComparisonRequestSchema } } },
     },
@@ -42,6 +44,7 @@ export function faceComparisonRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBod
       403: errorResponse('FORBIDDEN (organisation not approved) or SUBSCRIPTION_REQUIRED (face_match not enabled).'),
       404: errorResponse('ID_NOT_FOUND: no record, or no usable reference photo (`details.reason`).'),
       413: errorResponse('PAYLOAD_TOO_LARGE: body over the limit or selfie over 10 MB decoded.'),
+      429: errorResponse('RATE_LIMIT_EXCEEDED: a limit of the API key or of the ID number was reached (`details.reason`); honour Retry-After.'),
       422: errorResponse('LANDMARKS_NOT_FOUND: no face in the selfie or in the registry photo (`details.image`).'),
       500: errorResponse('SERVICE_ERROR: unexpected server error.'),
       503: errorResponse('SERVICE_ERROR with retryable: true: the registry is unavailable or rate-limited; honour Retry-After.'),
@@ -59,6 +62,7 @@ export function registerFaceComparison(app: OpenAPIHono<AppEnv>, maxBodyBytes?: 
     const record = (result: string) =>
       services.ledger.record({ ts: services.clock.now().toISOString(), request_id: requestId, org_id: org.id, endpoint: ENDPOINT, result });
 
+    const attempt = await limitIdentityAttempts(c, body.id_type, body.id_number);
     let outcome;
     try {
       outcome = await compareFace(
@@ -78,6 +82,8 @@ export function registerFaceComparison(app: OpenAPIHono<AppEnv>, maxBodyBytes?: 
     } catch (err) {
       throw new ApiError('SERVICE_ERROR', 'The result could not be recorded. Retry the request.', undefined, { status: 503, retryable: true, retryAfterSeconds: 1, cause: err });
     }
+
+    await attempt.settle(decision.match_result);
 
     const completion = await completeVerification(c, {
       endpoint: ENDPOINT,

@@ -14,6 +14,7 @@ import {
 } from '../../api/face-match.ts';
 import { matchFaces, type FaceMatchOutcome } from '../../service/face-match.ts';
 import { authenticate, requireService } from '../middleware/auth.ts';
+import { admitRequest } from '../middleware/admission.ts';
 import { limitBody } from '../middleware/body-limit.ts';
 import { requireJson } from '../middleware/json.ts';
 import type { AppEnv, ErrorProfile } from '../env.ts';
@@ -45,9 +46,9 @@ export function faceMatchRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBodyByte
     description:
       'Compares the selfie with the largest face on the ID image and returns a 0–100 similarity (calibrated score × 100) and a match decision against `threshold` (default 90). ' +
       'With `documentType`, the ID image is also checked for a plausible identity-document layout. Result codes (HTTP 200, status OK, billable): FACE_MATCH, FACE_MISMATCH, NO_FACE_DETECTED, NO_DOCUMENT_DETECTED, DOCUMENT_TYPE_MISMATCH. ' +
-      'Errors (status ERROR, not billable, result null): INVALID_REQUEST (400/413, per-field `errors`), UNAUTHORIZED (401), FORBIDDEN (403), RATE_LIMIT_EXCEEDED (429, reserved), INTERNAL_ERROR (500), SERVICE_UNAVAILABLE (503).',
+      'Errors (status ERROR, not billable, result null): INVALID_REQUEST (400/413, per-field `errors`), UNAUTHORIZED (401), FORBIDDEN (403), RATE_LIMIT_EXCEEDED (429, with Retry-After), INTERNAL_ERROR (500), SERVICE_UNAVAILABLE (503).',
     security: [{ bearerAuth: [] }],
-    middleware: [useFaceMatchProfile, authenticate, requireService('face_match'), limitBody(maxBodyBytes), requireJson] as const,
+    middleware: [useFaceMatchProfile, authenticate, requireService('face_match'), admitRequest, limitBody(maxBodyBytes), requireJson] as const,
     request: { body: { required: true, content: { 'application/json': { schema: FaceMatchRequestSchema } } } },
     responses: {
       200: envelopeResponse('Processed: FACE_MATCH, FACE_MISMATCH, NO_FACE_DETECTED, NO_DOCUMENT_DETECTED or DOCUMENT_TYPE_MISMATCH.'),
@@ -55,9 +56,9 @@ export function faceMatchRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBodyByte
       401: envelopeResponse('UNAUTHORIZED: missing, malformed or unknown API key.'),
       403: envelopeResponse('FORBIDDEN: organisation not approved or not subscribed to face_match.'),
       413: envelopeResponse('INVALID_REQUEST: body over the server limit or an image over 10 MB decoded.'),
-      429: envelopeResponse('RATE_LIMIT_EXCEEDED (reserved for a gateway in front of the service).'),
+      429: envelopeResponse('RATE_LIMIT_EXCEEDED: the API key\'s requests per minute or per day; honour Retry-After.'),
       500: envelopeResponse('INTERNAL_ERROR.'),
-      503: envelopeResponse('SERVICE_UNAVAILABLE: the result could not be recorded; retry.'),
+      503: envelopeResponse('SERVICE_UNAVAILABLE: the service is at capacity or shutting down, or the result could not be recorded; honour Retry-After.'),
     },
   });
 }

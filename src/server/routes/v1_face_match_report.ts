@@ -14,6 +14,7 @@ import { reviewStatus, type ReportStatus } from '../../policy/review.ts';
 import { similarityWarning } from '../../policy/warnings.ts';
 import { matchFaces, type FaceMatchOutcome } from '../../service/face-match.ts';
 import { authenticate, requireService } from '../middleware/auth.ts';
+import { admitRequest } from '../middleware/admission.ts';
 import { limitBody } from '../middleware/body-limit.ts';
 import { requireJson } from '../middleware/json.ts';
 import type { AppEnv } from '../env.ts';
@@ -34,7 +35,7 @@ export function faceMatchReportRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBo
       'Compares the selfie with the portrait on the ID image. `face_match.status` is Approved (score ≥ approval_threshold, default 90), In Review (review_threshold ≤ score < approval_threshold, default 75–90; also an approved score with a presentation-attack signal) or Rejected (below review_threshold, or no face in an image: score 0 with a NO_FACE_DETECTED warning). ' +
       '`source_image` (ID portrait crop) and `target_image` (selfie face crop) are temporary links served by GET /v1/media/{token}, valid 60 minutes, held in memory only. Every completed report (HTTP 200) is billed; errors are not. Errors use the standard error envelope.',
     security: [{ bearerAuth: [] }],
-    middleware: [authenticate, requireService('face_match'), limitBody(maxBodyBytes), requireJson] as const,
+    middleware: [authenticate, requireService('face_match'), admitRequest, limitBody(maxBodyBytes), requireJson] as const,
     request: { body: { required: true, content: { 'application/json': { schema: FaceMatchReportRequestSchema } } } },
     responses: {
       200: { description: 'The report (Approved, In Review or Rejected).', content: { 'application/json': { schema: FaceMatchReportSchema } } },
@@ -42,6 +43,7 @@ export function faceMatchReportRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBo
       401: errorResponse('UNAUTHORIZED'),
       403: errorResponse('FORBIDDEN or SUBSCRIPTION_REQUIRED'),
       413: errorResponse('PAYLOAD_TOO_LARGE: body over the limit or an image over 10 MB decoded.'),
+      429: errorResponse('RATE_LIMIT_EXCEEDED: the API key\'s requests per minute or per day (`details.reason`); honour Retry-After.'),
       500: errorResponse('SERVICE_ERROR'),
       503: errorResponse('SERVICE_ERROR with retryable: true: the report could not be recorded; retry.'),
     },
