@@ -5,12 +5,15 @@
  * leaving the service. Skipped, with a message, where Debian's chromium is not installed (CI installs it).
  * FACEMATCH_SCREENSHOTS_DIR=docs/screenshots refreshes the README's screenshots.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataDir, repoRoot } from '../../src/config/paths.ts';
+import { addKeyToFile } from '../../src/receipts/keys.ts';
 import { CHROMIUM, hasChromium, keepScreenshot, launchChromium, screenshotStats } from './chromium.ts';
 import { startService, type RunningService } from './service.ts';
 
@@ -36,8 +39,10 @@ describe.skipIf(!hasChromium || !hasPhotos)('console and API reference in Chromi
       const build = spawnSync('npm', ['run', 'console:build'], { cwd: repoRoot, encoding: 'utf8' });
       if (build.status !== 0) throw new Error(`console build failed:\n${build.stdout}${build.stderr}`);
     }
-    // A wide review margin, so that the demo verification is certainly held for review.
-    service = await startService({ FACEMATCH_REVIEW_MARGIN: '0.25' });
+    // A configured receipt key, and a wide review margin so that the demo verification is certainly held for review.
+    const keys = path.join(mkdtempSync(path.join(tmpdir(), 'facematch-keys-')), 'receipt-keys.json');
+    await addKeyToFile(keys, 'browser-test');
+    service = await startService({ FACEMATCH_REVIEW_MARGIN: '0.25', FACEMATCH_RECEIPT_KEYS: keys });
     browser = await launchChromium();
     browser.context.on('request', (req) => {
       const url = req.url();
@@ -88,6 +93,19 @@ describe.skipIf(!hasChromium || !hasPhotos)('console and API reference in Chromi
     const crops = page.locator('.result .crops img');
     await expect.poll(() => crops.evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth))).toEqual([224, 224]);
     await shot('console-try.png');
+
+    // The receipt shown on the page verifies against the service's JWKS with the CLI.
+    const receipt = await page.getByLabel('Receipt (JWS)').inputValue();
+    const verified = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, ['bin/facematch.js', 'receipt', 'verify', receipt, '--jwks', `${service.base}/.well-known/jwks.json`], { cwd: repoRoot });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('close', (code) => resolve({ code, out }));
+    });
+    expect(verified.code, verified.out).toBe(0);
+    expect(verified.out).toContain('receipt verified (key browser-test)');
+    expect(verified.out).toContain(`"selfie_sha256": "${createHash('sha256').update(photo('faces/penny/penny2.png').buffer).digest('hex')}"`);
   });
 
   it('shows the case in the review queue with its crops, and records an approval', async () => {
