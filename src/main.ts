@@ -30,6 +30,7 @@ import { readKeyFile } from './receipts/keys.ts';
 import { createEphemeralReceiptSigner, createReceiptSigner } from './receipts/signer.ts';
 import { decisionLogPathBeside, openFileDecisionLog } from './review/decision-log.ts';
 import { createMemoryReviewQueue } from './review/queue.ts';
+import { createRedisReviewQueue } from './review/redis-queue.ts';
 
 
 async function main(): Promise<void> {
@@ -74,10 +75,13 @@ async function main(): Promise<void> {
   if (!receiptKeyFile) {
     logger.warn('no FACEMATCH_RECEIPT_KEYS: receipts are signed with a key generated in memory; they stop verifying against this service after a restart, and replicas do not share it (see README)', { kid: receiptKid });
   }
-  // Review queue: cases and crops in memory; decisions durable, beside the usage ledger.
+  // Review queue: cases and crops in memory (or Redis); decisions durable, beside the usage ledger.
   const reviewDecisions = await openFileDecisionLog(env.FACEMATCH_REVIEW_DECISIONS ? fromRepoRoot(env.FACEMATCH_REVIEW_DECISIONS) : decisionLogPathBeside(fromRepoRoot(env.FACEMATCH_LEDGER)));
   const review = {
-    queue: createMemoryReviewQueue({ clock: systemClock, ttlMs: env.FACEMATCH_REVIEW_TTL_MINUTES * 60_000 }),
+    // With REDIS_URL the cases and crops live in Redis memory, shared by the replicas.
+    queue: redis
+      ? createRedisReviewQueue({ redis, ttlMs: env.FACEMATCH_REVIEW_TTL_MINUTES * 60_000 })
+      : createMemoryReviewQueue({ clock: systemClock, ttlMs: env.FACEMATCH_REVIEW_TTL_MINUTES * 60_000 }),
     decisions: reviewDecisions,
     margin: env.FACEMATCH_REVIEW_MARGIN,
   };
