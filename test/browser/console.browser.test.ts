@@ -60,6 +60,14 @@ describe.skipIf(!hasChromium || !hasPhotos)('console and API reference in Chromi
     await service?.stop();
   });
 
+  /** Form controls without an accessible name (a <label>, aria-label or aria-labelledby). */
+  const unlabelledControls = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll<HTMLInputElement>('input, select, textarea, button')]
+        .filter((el) => !el.hidden && !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby') && !(el.tagName === 'BUTTON' && el.textContent?.trim()))
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+
   async function shot(name: string): Promise<void> {
     const png = await page.screenshot({ fullPage: true });
     const stats = await screenshotStats(png);
@@ -75,12 +83,14 @@ describe.skipIf(!hasChromium || !hasPhotos)('console and API reference in Chromi
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('not valid');
 
+    // Keyboard only: type the key and press Enter.
     await page.getByLabel('API key').fill(DEMO_KEY);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('API key').press('Enter');
     const registryForm = page.locator('form', { has: page.getByRole('heading', { name: 'Verify against a registry' }) });
     await registryForm.waitFor();
     // The key is kept for the tab's session only, never in localStorage.
     expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    expect(await unlabelledControls()).toEqual([]);
 
     await registryForm.getByLabel('ID type').selectOption('PE_DNI');
     await registryForm.getByLabel('ID number').fill('27182818');
@@ -114,6 +124,7 @@ describe.skipIf(!hasChromium || !hasPhotos)('console and API reference in Chromi
     const detail = page.locator('.case');
     await detail.waitFor();
     await expect.poll(() => detail.locator('.crops img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth))).toEqual([224, 224]);
+    expect(await unlabelledControls()).toEqual([]);
     await detail.getByLabel('Note').fill('Same person; checked the ear shape.');
     await detail.getByLabel('Reviewer (optional)').fill('QA reviewer');
     await detail.getByRole('button', { name: 'Approve' }).click();
