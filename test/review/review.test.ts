@@ -152,6 +152,9 @@ describe('review queue over HTTP', () => {
       expect(res.status).toBe(400);
       expect((await res.json()).code).toBe('VALIDATION_ERROR');
     }
+    const huge = await decide(h, id, { decision: 'APPROVE', note: 'x'.repeat(100_000) });
+    expect(huge.status).toBe(413);
+    expect((await huge.json()).code).toBe('PAYLOAD_TOO_LARGE');
     const bad = await h.app.request('/v1/reviews/..%2F..%2Fetc', { headers: auth() });
     expect([400, 404]).toContain(bad.status);
     expect((await bad.json()).success).toBe(false);

@@ -15,9 +15,13 @@ import {
 } from '../../api/reviews.ts';
 import type { ReviewCase, ReviewDecision, ReviewDecisionRecord } from '../../review/types.ts';
 import { authenticate, requireService } from '../middleware/auth.ts';
+import { limitBody } from '../middleware/body-limit.ts';
 import { requireJson } from '../middleware/json.ts';
 import type { AppEnv } from '../env.ts';
 
+
+/** A decision is a few hundred bytes; refuse anything much larger before reading it. */
+const DECISION_MAX_BYTES = 16 * 1024;
 
 const statusOf = (d: ReviewDecision | null): ReviewCaseBody['status'] => (!d ? 'PENDING' : d.decision === 'APPROVE' ? 'APPROVED' : 'REJECTED');
 const caseBody = ({ org_id: _org, ...c }: ReviewCase): ReviewCaseBody => ({ ...c, status: statusOf(c.decision) });
@@ -69,7 +73,7 @@ export const decideReviewRoute = createRoute({
   description:
     'Records who decided, when, what and why (the reviewer name, else the API key id) in the durable decision log before answering. Decisions are final (409 on a second one). The case stays listed, with its decision, until it expires.',
   security: [{ bearerAuth: [] }],
-  middleware: [authenticate, requireService('face_match'), requireJson] as const,
+  middleware: [authenticate, requireService('face_match'), limitBody(DECISION_MAX_BYTES), requireJson] as const,
   request: { params: ReviewIdParamSchema, body: { required: true, content: { 'application/json': { schema: ReviewDecisionRequestSchema } } } },
   responses: {
     200: { description: 'The decided case.', content: { 'application/json': { schema: ReviewCaseResponseSchema } } },
@@ -77,6 +81,7 @@ export const decideReviewRoute = createRoute({
     401: errorResponse('UNAUTHORIZED'),
     403: errorResponse('FORBIDDEN or SUBSCRIPTION_REQUIRED'),
     404: errorResponse('REVIEW_NOT_FOUND: unknown or expired case.'),
+    413: errorResponse('PAYLOAD_TOO_LARGE: a body over 16 KiB.'),
     409: errorResponse('REVIEW_ALREADY_DECIDED'),
     503: errorResponse('SERVICE_ERROR with retryable: true: the decision could not be recorded; retry.'),
   },
