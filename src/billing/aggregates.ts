@@ -3,15 +3,18 @@
  * memory to answer GET /v1/usage. Small (one entry per org, endpoint and day), and serialisable so
  * the file ledger can checkpoint it beside the file instead of re-reading years of lines at start.
  */
+import { usageClass } from '../policy/charges.ts';
 import type { UsageCounts, UsageQuery, UsageRecord, UsageSummary } from './ledger.ts';
 
 export const emptyCounts = (): UsageCounts => ({ requests: 0, confirmed: 0, mismatch: 0, errors: 0, charged: 0 });
 
-function addRecord(counts: UsageCounts, r: Pick<UsageRecord, 'result' | 'charged'>): void {
+/** How a result counts is the policy's (src/policy/charges.ts), per endpoint. */
+function addRecord(counts: UsageCounts, r: Pick<UsageRecord, 'endpoint' | 'result' | 'charged'>): void {
   counts.requests++;
-  if (r.result === 'CONFIRMED') counts.confirmed++;
-  else if (r.result === 'MISMATCH') counts.mismatch++;
-  else counts.errors++;
+  const kind = usageClass(r.endpoint, r.result);
+  if (kind === 'confirmed') counts.confirmed++;
+  else if (kind === 'mismatch') counts.mismatch++;
+  else if (kind === 'error') counts.errors++;
   if (r.charged) counts.charged++;
 }
 

@@ -44,8 +44,10 @@ export interface Services {
   media?: MediaStore;
   /** The ID-image layout check of /v1/face-match. Default: createDocumentChecker(). */
   documents?: DocumentChecker;
-  /** Public base URL for absolute links (e.g. https://kyc.example.com). Default: the request's own origin (Host header). */
+  /** Public base URL for absolute links (e.g. https://kyc.example.com). Default: relative links (never the Host header). */
   publicBaseUrl?: string;
+  /** Browser origins allowed to call the API (CORS). Default: none (CORS off). */
+  corsOrigins?: string[];
   /** Bounded queue in front of the verification routes (src/limits/admission.ts). Default: none. */
   admission?: AdmissionControl;
   /** Per-key rate limits, per-ID attempts and failed-match lockout (src/limits/request-limits.ts). Default: none. */
