@@ -12,14 +12,14 @@ import { z } from 'zod';
 
 const positiveInt = z.coerce.number().int().positive();
 const onOff = z.enum(['on', 'off']);
-/** A limit budget, `<count>/<seconds>` (e.g. 10/3600: ten per hour). */
-const budget = z.string().regex(/^[1-9]\d*\/[1-9]\d*$/, 'expected <count>/<seconds>, e.g. 10/3600');
 /** `scheme://host[:port]`, exactly as a browser sends it in the Origin header. */
 const isOrigin = (value: string): boolean => URL.canParse(value) && new URL(value).origin === value;
 const originList = z
   .string()
   .transform((value) => value.split(',').map((o) => o.trim()).filter(Boolean))
   .refine((origins) => origins.every(isOrigin), 'a comma-separated list of origins such as https://app.example.com (no path, no trailing slash)');
+/** A limit budget, `<count>/<seconds>` (e.g. 10/3600: ten per hour). */
+const budget = z.string().regex(/^[1-9]\d*\/[1-9]\d*$/, 'expected <count>/<seconds>, e.g. 10/3600');
 
 export const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000).describe('TCP port the HTTP service listens on.'),
@@ -67,7 +67,7 @@ export const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional()
-    .describe('Redis for the reference cache and the report\'s image links, shared by replicas. Requires `FACEMATCH_CACHE_SECRET` and `FACEMATCH_MEDIA_SECRET`; run it without persistence (see "Running a fleet"). Unset: in memory.'),
+    .describe('Redis for the reference cache, the report\'s image links and the limit counters, shared by replicas. Requires `FACEMATCH_CACHE_SECRET` and `FACEMATCH_MEDIA_SECRET`; run it without persistence (see "Running a fleet"). Unset: in memory.'),
   FACEMATCH_CACHE_SECRET: z
     .string()
     .min(16)
