@@ -1,7 +1,9 @@
 /**
- * The error-code table and the one error class. Codes are stable and part of the public contract;
- * the HTTP status of each code lives here and nowhere else.
+ * The error-code table and the one error class of the standard envelope. Codes are stable and part of
+ * the public contract; the HTTP status of each code lives here and nowhere else. The use cases'
+ * failures (src/service/failures.ts) are mapped to these codes once, by `fromFailure`.
  */
+import type { FailureKind, VerificationFailure } from '../service/failures.ts';
 
 export const ERROR_CODES = {
   VALIDATION_ERROR: {
@@ -54,6 +56,11 @@ export const ERROR_CODES = {
     message: 'A face could not be detected in one of the images.',
     description: 'No face was detected in the selfie or in the registry photo. `details.image` is "selfie" or "reference".',
   },
+  RATE_LIMIT_EXCEEDED: {
+    status: 429,
+    message: 'Too many requests; retry after the number of seconds in Retry-After.',
+    description: 'A limit was reached (`details.reason`): KEY_RATE_MINUTE or KEY_RATE_DAY (the API key\'s requests per minute or per day), ID_ATTEMPTS (verification attempts for one ID number, across all keys), ID_LOCKED or KEY_ID_LOCKED (repeated failed matches against the ID number). The response has a Retry-After header (seconds).',
+  },
   NOT_FOUND: {
     status: 404,
     message: 'No such endpoint.',
@@ -63,6 +70,26 @@ export const ERROR_CODES = {
     status: 410,
     message: 'This image link has expired.',
     description: 'GET /v1/media/{token}: the temporary image link is past its expiry (60 minutes after the report). Unknown, tampered or no-longer-held links are 404 NOT_FOUND.',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 409,
+    message: 'This Idempotency-Key was already used with a different request. Use a new key for a new request.',
+    description: 'The Idempotency-Key was sent before (within 24 hours) with another body or endpoint. The first request\'s answer is kept; this one is not processed.',
+  },
+  IDEMPOTENCY_KEY_IN_PROGRESS: {
+    status: 409,
+    message: 'A request with this Idempotency-Key is still being processed. Retry after it completes.',
+    description: 'The first request with this Idempotency-Key has not finished yet (`retryable: true`, Retry-After). Retry to receive its answer.',
+  },
+  REVIEW_NOT_FOUND: {
+    status: 404,
+    message: 'No review case with this id is held for your organisation.',
+    description: 'GET/POST /v1/reviews/{id}: the case is unknown, belongs to another organisation, or expired (cases and their images are kept for 60 minutes by default).',
+  },
+  REVIEW_ALREADY_DECIDED: {
+    status: 409,
+    message: 'This review case has already been decided.',
+    description: 'POST /v1/reviews/{id}: a decision is already recorded for the case; decisions are final.',
   },
   SERVICE_ERROR: {
     status: 500,
@@ -102,6 +129,21 @@ export class ApiError extends Error {
   }
 }
 
-export function isApiError(err: unknown): err is ApiError {
-  return err instanceof ApiError;
+const CODE_FOR_FAILURE: Record<FailureKind, ErrorCode> = {
+  INVALID_ID: 'VALIDATION_ERROR',
+  INVALID_IMAGE: 'INVALID_INPUT',
+  IMAGE_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  NO_FACE: 'LANDMARKS_NOT_FOUND',
+  ID_NOT_FOUND: 'ID_NOT_FOUND',
+  REGISTRY_UNAVAILABLE: 'SERVICE_ERROR',
+  INTERNAL: 'SERVICE_ERROR',
+};
+
+/** A use-case failure in the standard envelope's terms: a registry outage is a retryable 503. */
+export function fromFailure(failure: VerificationFailure): ApiError {
+  const code = CODE_FOR_FAILURE[failure.kind];
+  if (failure.kind === 'REGISTRY_UNAVAILABLE') {
+    return new ApiError(code, failure.message, failure.details, { status: 503, retryable: true, retryAfterSeconds: failure.retryAfterSeconds, cause: failure.cause ?? failure });
+  }
+  return new ApiError(code, failure.message, failure.details, { cause: failure.cause ?? failure });
 }

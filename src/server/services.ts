@@ -5,8 +5,15 @@ import type { DocumentChecker } from '../document/check.ts';
 import type { FaceEngine } from '../engine/types.ts';
 import type { MediaStore } from '../media/store.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { IdempotencyStore } from '../state/idempotency/store.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { ReferenceStore, RegistryLookup } from '../service/face-comparison.ts';
+import type { AdmissionControl } from '../limits/admission.ts';
+import type { RequestLimits } from '../limits/request-limits.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { ReadinessCheck } from './routes/ready.ts';
+import type { ReceiptSigner } from '../receipts/signer.ts';
+import type { ReviewServices } from '../review/index.ts';
 
 export interface Clock {
   now(): Date;
@@ -38,9 +45,27 @@ export interface Services {
   media?: MediaStore;
   /** The ID-image layout check of /v1/face-match. Default: createDocumentChecker(). */
   documents?: DocumentChecker;
-  /** Public base URL for absolute links (e.g. https://kyc.example.com). Default: the request's own origin (Host header). */
+  /** Idempotency-Key records (file or PostgreSQL beside the ledger). Default: in memory, per app. */
+  idempotency?: IdempotencyStore;
+  /** Public base URL for absolute links (e.g. https://kyc.example.com). Default: relative links (never the Host header). */
   publicBaseUrl?: string;
+  /** Browser origins allowed to call the API (CORS). Default: none (CORS off). */
+  corsOrigins?: string[];
+  /** Bounded queue in front of the verification routes (src/limits/admission.ts). Default: none. */
+  admission?: AdmissionControl;
+  /** Per-key rate limits, per-ID attempts and failed-match lockout (src/limits/request-limits.ts). Default: none. */
+  requestLimits?: RequestLimits;
+  /** Prometheus metrics; when set, the engine, registry, cache and ledger are instrumented. */
+  metrics?: Metrics;
+  /** Bearer token for GET /metrics; without it the endpoint answers 404. */
+  metricsToken?: string;
+  /** Backends GET /ready must reach (database, Redis). */
+  readiness?: ReadinessCheck[];
+  /** Signs verification receipts. Default: a key generated in memory (a fleet must configure one). */
+  receipts?: ReceiptSigner;
+  /** Manual-review queue, decision log and band margin. Default: all in memory on `clock`. */
+  review?: ReviewServices;
 }
 
 /** Services with the optional collaborators resolved (what the routes see). */
-export type ResolvedServices = Services & Required<Pick<Services, 'media' | 'documents'>>;
+export type ResolvedServices = Services & Required<Pick<Services, 'media' | 'documents' | 'receipts' | 'review' | 'idempotency'>>;

@@ -2,19 +2,21 @@
  * The face-comparison use case, with no HTTP in it:
  *   validate id → reference (cache, else registry lookup → engine.analyze(photo) → cache)
  *                 ∥ engine.analyze(selfie) → policy.decide → outcome.
- * The reference and the selfie are processed concurrently; when both fail, the error reported is
- * chosen deterministically (selfie input errors, then reference/registry errors, then no face in selfie).
- * Failures are ApiErrors carrying the contract's codes.
+ * The reference and the selfie are processed concurrently. A selfie failure (not an image, no face)
+ * wins over any registry or reference outcome and cancels the lookup, so until a face is found in the
+ * selfie an unknown number and a known one get the same answer (no free enumeration of numbers).
+ * Failures are VerificationFailures (src/service/failures.ts); each response format maps them.
  */
-import { ApiError } from '../api/errors.ts';
-import { MAX_SELFIE_BYTES } from '../api/face-comparison.ts';
 import type { FaceAnalysis, FaceEngine } from '../engine/types.ts';
 import type { Decision, Policy } from '../policy/policy.ts';
 import { comparisonWarnings, type FaceWarning } from '../policy/warnings.ts';
 import { maskIdNumber } from '../registry/mask.ts';
 import type { IdValidation, IdentityRecord, LookupContext, LookupResult, MatchAtSourceResult } from '../registry/types.ts';
 import type { Logger } from '../logging/logger.ts';
-import { mapReferenceError, mapRegistryError, mapSelfieError } from './errors.ts';
+import { sha256Hex } from '../receipts/hash.ts';
+import { MAX_IMAGE_BYTES, mapReferenceError, mapRegistryError, mapSelfieError, SELFIE_TARGET } from './errors.ts';
+import { internalFailure, VerificationFailure } from './failures.ts';
+import { refuseDecompressionBomb } from './image-guard.ts';
 import { compareAtSource } from './match-at-source.ts';
 
 /** What the service needs from the registry router (src/registry/router.ts). */
@@ -34,6 +36,8 @@ export interface CachedReference {
   embedding: Float32Array;
   engineVersion: string;
   source: string;
+  /** SHA-256 of the registry photo bytes (for receipts on cache hits); the bytes themselves are not kept. */
+  photoSha256?: string;
 }
 
 /**
@@ -76,6 +80,12 @@ export interface FaceComparisonOutcome {
   timings: Record<string, number>;
   /** Findings about the selfie and a below-threshold score (src/policy/warnings.ts); they do not change the verdict. */
   warnings: FaceWarning[];
+  /** The normalised id_number, masked (for receipts and review cases). */
+  idNumberMasked: string;
+  /** SHA-256 of the registry photo bytes, when known. */
+  referenceSha256: string | null;
+  /** Aligned face crops (JPEG), for the review queue and the console; never persisted. No reference crop on a cache hit. */
+  crops: { selfie?: Uint8Array; reference?: Uint8Array };
   /** Set when the registry compared the faces itself: its own band and similarity (0–1 on its scale). */
   atSource?: { registryBand: string; registrySimilarity: number };
 }
@@ -105,7 +115,7 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
   const timings: Record<string, number> = {};
 
   if (!registry.has(input.idType)) {
-    throw new ApiError('VALIDATION_ERROR', 'The id_type is not supported.', { id_type: `unsupported id_type; supported: ${registry.idTypes().join(', ')}` });
+    throw new VerificationFailure('INVALID_ID', 'The id_type is not supported.', { id_type: `unsupported id_type; supported: ${registry.idTypes().join(', ')}` });
   }
   let validation: IdValidation;
   try {
@@ -114,12 +124,12 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
     throw mapRegistryError(err);
   }
   if (!validation.ok) {
-    throw new ApiError('VALIDATION_ERROR', 'The id_number is not valid for the id_type.', { id_number: validation.reason });
+    throw new VerificationFailure('INVALID_ID', 'The id_number is not valid for the id_type.', { id_number: validation.reason });
   }
   const idNumber = validation.normalised;
   const decodedBytes = estimateDecodedBytes(input.selfie);
-  if (decodedBytes > MAX_SELFIE_BYTES) {
-    throw new ApiError('PAYLOAD_TOO_LARGE', 'The selfie is larger than 10 MB.', { field: 'selfie', max_bytes: MAX_SELFIE_BYTES });
+  if (decodedBytes > MAX_IMAGE_BYTES) {
+    throw new VerificationFailure('IMAGE_TOO_LARGE', 'The selfie is larger than 10 MB.', { field: 'selfie', max_bytes: MAX_IMAGE_BYTES });
   }
 
   if (registry.matchesAtSource(input.idType)) return compareAtSource(deps, input, idNumber, started);
@@ -131,11 +141,12 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
   const selfieTask = (async (): Promise<FaceAnalysis> => {
     const t = performance.now();
     try {
-      return await engine.analyze(input.selfie, { withLiveness: true });
+      await refuseDecompressionBomb(input.selfie, SELFIE_TARGET);
+      return await engine.analyze(input.selfie, { withLiveness: true, withCrop: true });
     } catch (err) {
       const mapped = mapSelfieError(err);
       // An unusable selfie makes the registry call pointless: stop it if still running.
-      if (mapped.code === 'INVALID_INPUT') abort.abort(mapped);
+      abort.abort(mapped);
       throw mapped;
     } finally {
       timings.selfie_analysis = ms(t);
@@ -143,6 +154,8 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
   })();
 
   let cacheState: 'hit' | 'miss' = 'miss';
+  // The reference crop exists only on a fresh lookup: the cache holds no image of any kind.
+  let referenceCrop: Uint8Array | undefined;
   const referenceTask = (async (): Promise<CachedReference> => {
     // A shared cache that cannot be reached fails the request (retryable 503) rather than paying the registry unseen.
     // A reference read from a caller's document belongs to that request only: never cached or served from cache.
@@ -163,13 +176,20 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
     t = performance.now();
     let analysis: FaceAnalysis;
     try {
-      analysis = await engine.analyze(found.photo.bytes);
+      analysis = await engine.analyze(found.photo.bytes, { withCrop: true });
     } catch (err) {
       throw mapReferenceError(err);
     } finally {
       timings.reference_analysis = ms(t);
     }
-    const entry: CachedReference = { identity: found.identity, embedding: analysis.embedding, engineVersion: engine.version, source: found.source };
+    const entry: CachedReference = {
+      identity: found.identity,
+      embedding: analysis.embedding,
+      engineVersion: engine.version,
+      source: found.source,
+      photoSha256: sha256Hex(found.photo.bytes),
+    };
+    referenceCrop = analysis.crop;
     try {
       if (!document) await cache.set(input.idType, idNumber, entry);
     } catch (err) {
@@ -180,9 +200,8 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
   })();
 
   const [selfieResult, referenceResult] = await Promise.allSettled([selfieTask, referenceTask]);
-  if (selfieResult.status === 'rejected' && (selfieResult.reason as ApiError).code !== 'LANDMARKS_NOT_FOUND') throw selfieResult.reason;
-  if (referenceResult.status === 'rejected') throw referenceResult.reason;
   if (selfieResult.status === 'rejected') throw selfieResult.reason;
+  if (referenceResult.status === 'rejected') throw referenceResult.reason;
 
   const selfie = selfieResult.value;
   const reference = referenceResult.value;
@@ -190,7 +209,7 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
   try {
     raw = engine.similarity(selfie.embedding, reference.embedding);
   } catch (err) {
-    throw new ApiError('SERVICE_ERROR', undefined, undefined, { cause: err });
+    throw internalFailure(err);
   }
   const facesInSelfie = Math.max(1, selfie.faces.length);
   const decision = policy.decide({ raw, threshold: input.threshold, facesInSelfie });
@@ -212,5 +231,16 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
     timings_ms: timings,
   });
 
-  return { decision, identity: reference.identity, source: reference.source, facesInSelfie, cache: cacheState, timings, warnings };
+  return {
+    decision,
+    identity: reference.identity,
+    source: reference.source,
+    facesInSelfie,
+    cache: cacheState,
+    timings,
+    warnings,
+    idNumberMasked: maskIdNumber(idNumber),
+    referenceSha256: reference.photoSha256 ?? null,
+    crops: { selfie: selfie.crop, reference: referenceCrop },
+  };
 }

@@ -6,14 +6,15 @@
  * selfie (metadata stripped, at most 1024 px) is sent.
  */
 import sharp from 'sharp';
-import { ApiError } from '../api/errors.ts';
 import { bytesFromInput } from '../engine/decode.ts';
 import type { FaceAnalysis } from '../engine/types.ts';
 import { scoreFromRegistry } from '../policy/match-at-source.ts';
 import { comparisonWarnings } from '../policy/warnings.ts';
 import { maskIdNumber } from '../registry/mask.ts';
 import type { MatchAtSourceResult } from '../registry/types.ts';
-import { mapRegistryError, mapSelfieError } from './errors.ts';
+import { mapRegistryError, mapSelfieError, SELFIE_TARGET } from './errors.ts';
+import { internalFailure, type VerificationFailure } from './failures.ts';
+import { refuseDecompressionBomb } from './image-guard.ts';
 import type { FaceComparisonDeps, FaceComparisonInput, FaceComparisonOutcome } from './face-comparison.ts';
 
 const since = (t: number) => Math.round((performance.now() - t) * 10) / 10;
@@ -41,7 +42,7 @@ export async function compareAtSource(
   const { registry, engine, policy, logger } = deps;
   const timings: Record<string, number> = {};
   /** Run one stage, timing it under `key` and mapping its failure onto the contract. */
-  async function stage<T>(key: string | undefined, run: () => Promise<T>, mapError: (err: unknown) => ApiError): Promise<T> {
+  async function stage<T>(key: string | undefined, run: () => Promise<T>, mapError: (err: unknown) => VerificationFailure): Promise<T> {
     const t = performance.now();
     try {
       return await run();
@@ -52,11 +53,18 @@ export async function compareAtSource(
     }
   }
 
-  const selfie: FaceAnalysis = await stage('selfie_analysis', () => engine.analyze(input.selfie, { withLiveness: true }), mapSelfieError);
+  const selfie: FaceAnalysis = await stage(
+    'selfie_analysis',
+    async () => {
+      await refuseDecompressionBomb(input.selfie, SELFIE_TARGET);
+      return engine.analyze(input.selfie, { withLiveness: true, withCrop: true });
+    },
+    mapSelfieError,
+  );
   const jpeg = await stage(undefined, () => selfieForRegistry(input.selfie), mapSelfieError);
   const ctx = { requestId: input.requestId, signal: input.signal, callerId: input.callerId };
   const verdict: MatchAtSourceResult = await stage('registry', () => registry.verifyFace(input.idType, idNumber, jpeg, ctx), mapRegistryError);
-  const score = await stage(undefined, async () => scoreFromRegistry(verdict.similarity, verdict.scoreTable), (err) => new ApiError('SERVICE_ERROR', undefined, undefined, { cause: err }));
+  const score = await stage(undefined, async () => scoreFromRegistry(verdict.similarity, verdict.scoreTable), internalFailure);
 
   const facesInSelfie = Math.max(1, selfie.faces.length);
   const decision = policy.decideScore({ score, threshold: input.threshold, facesInSelfie });
@@ -85,5 +93,9 @@ export async function compareAtSource(
     timings,
     warnings,
     atSource: { registryBand: verdict.band, registrySimilarity: verdict.similarity },
+    idNumberMasked: maskIdNumber(idNumber),
+    // The registry never returns its photo: the receipt has no reference hash and review no reference crop.
+    referenceSha256: null,
+    crops: { selfie: selfie.crop },
   };
 }

@@ -10,7 +10,7 @@ describe('GET /openapi.json', () => {
     const doc = await res.json();
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info.title).toBe('facematch API');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/health', '/v1/face-comparison', '/v1/face-match', '/v1/face-match-report', '/v1/media/{token}', '/v1/usage']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/.well-known/jwks.json', '/health', '/ready', '/v1/face-comparison', '/v1/face-match', '/v1/face-match-report', '/v1/media/{token}', '/v1/reviews', '/v1/reviews/{id}', '/v1/usage']);
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 
@@ -18,7 +18,7 @@ describe('GET /openapi.json', () => {
     const doc = await (await createHarness().app.request('/openapi.json')).json();
     const op = doc.paths['/v1/face-comparison'].post;
     expect(op.security).toEqual([{ bearerAuth: [] }]);
-    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403', '404', '413', '422', '500', '503']);
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403', '404', '413', '422', '429', '500', '503']);
     const req = doc.components.schemas.FaceComparisonRequest;
     expect(req.required.sort()).toEqual(['id_number', 'id_type', 'selfie']);
     expect(req.properties.threshold).toMatchObject({ minimum: 0, maximum: 1, default: 0.75 });

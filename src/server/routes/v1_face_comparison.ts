@@ -1,17 +1,25 @@
 /** POST /v1/face-comparison: verify a selfie against the registry photo for an ID number. */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { errorResponse } from '../../api/envelope.ts';
-import { ApiError } from '../../api/errors.ts';
 import { FaceComparisonRequestSchema, FaceComparisonResponseSchema, type FaceComparisonResponse } from '../../api/face-comparison.ts';
+import { METERED_ENDPOINTS } from '../../policy/charges.ts';
+import { maskIdNumber } from '../../registry/mask.ts';
 import { compareFace } from '../../service/face-comparison.ts';
+import { DEFAULT_THRESHOLD } from '../../policy/thresholds.ts';
+import { meterFor } from '../metering.ts';
+import { thresholdWithinFloor } from '../threshold-floor.ts';
 import { authenticate, requireService } from '../middleware/auth.ts';
+import { admitRequest } from '../middleware/admission.ts';
 import { limitBody } from '../middleware/body-limit.ts';
+import { limitIdentityAttempts } from '../middleware/identity-limits.ts';
 import { requireJson } from '../middleware/json.ts';
+import { idempotency } from '../middleware/idempotency.ts';
 import type { AppEnv } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
 import { createMiddleware } from 'hono/factory';
+import { completeVerification } from '../completion.ts';
 
-export const ENDPOINT = '/v1/face-comparison';
+export const ENDPOINT = METERED_ENDPOINTS.faceComparison;
 
 const markVerificationType = createMiddleware<AppEnv>(async (c, next) => {
   c.set('verificationType', 'ID_FACE_MATCH');
@@ -30,7 +38,7 @@ export function faceComparisonRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBod
       'Strength tiers (`data.confidence.status`): STRONG_MATCH when score ≥ threshold and ≥ 0.85; MATCH when score ≥ threshold and < 0.85; NO_MATCH when score < threshold. ' +
       'Only CONFIRMED results are charged. A registry outage is reported as HTTP 503 SERVICE_ERROR with `retryable: true` and a Retry-After header, never as a MISMATCH.',
     security: [{ bearerAuth: [] }],
-    middleware: [markVerificationType, authenticate, requireService('face_match'), limitBody(maxBodyBytes), requireJson] as const,
+    middleware: [markVerificationType, authenticate, requireService('face_match'), admitRequest, limitBody(maxBodyBytes), requireJson, idempotency] as const,
     request: {
       body: { required: true, content: { 'application/json': { schema: FaceComparisonRequestSchema } } },
     },
@@ -41,6 +49,7 @@ export function faceComparisonRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBod
       403: errorResponse('FORBIDDEN (organisation not approved) or SUBSCRIPTION_REQUIRED (face_match not enabled).'),
       404: errorResponse('ID_NOT_FOUND: no record, or no usable reference photo (`details.reason`).'),
       413: errorResponse('PAYLOAD_TOO_LARGE: body over the limit or selfie over 10 MB decoded.'),
+      429: errorResponse('RATE_LIMIT_EXCEEDED: a limit of the API key or of the ID number was reached (`details.reason`); honour Retry-After.'),
       422: errorResponse('LANDMARKS_NOT_FOUND: no face in the selfie or in the registry photo (`details.image`).'),
       500: errorResponse('SERVICE_ERROR: unexpected server error.'),
       503: errorResponse('SERVICE_ERROR with retryable: true: the registry is unavailable or rate-limited; honour Retry-After.'),
@@ -54,40 +63,49 @@ export function registerFaceComparison(app: OpenAPIHono<AppEnv>, maxBodyBytes?: 
     const services = c.get('services');
     const requestId = c.get('requestId');
     const log = c.get('log');
-    const org = c.get('principal').organisation;
-    const record = (result: string) =>
-      services.ledger.record({ ts: services.clock.now().toISOString(), request_id: requestId, org_id: org.id, endpoint: ENDPOINT, result });
+    c.set('audit', { ...c.get('audit'), id_type: body.id_type, id_number_masked: maskIdNumber(body.id_number) });
+    const threshold = thresholdWithinFloor(c, { field: 'threshold', requested: body.threshold, productDefault: DEFAULT_THRESHOLD, scale: 1, code: 'INVALID_THRESHOLD_RANGE' });
+    const meter = meterFor(c, { endpoint: ENDPOINT });
 
-    let outcome;
-    try {
-      outcome = await compareFace(
+    const attempt = await limitIdentityAttempts(c, body.id_type, body.id_number);
+    const outcome = await meter.run(() =>
+      compareFace(
         { registry: services.registry, engine: services.engine, policy: services.policy, cache: services.cache, logger: log },
-        { selfie: body.selfie, idType: body.id_type, idNumber: body.id_number, threshold: body.threshold, requestId, signal: c.req.raw.signal, callerId: c.get('principal').keyId,
+        { selfie: body.selfie, idType: body.id_type, idNumber: body.id_number, threshold, requestId, signal: c.req.raw.signal, callerId: c.get('principal').keyId,
           document: body.aadhaar_zip !== undefined && body.share_code !== undefined ? { zipBase64: body.aadhaar_zip, shareCode: body.share_code } : undefined },
-      );
-    } catch (err) {
-      const code = err instanceof ApiError ? err.code : 'SERVICE_ERROR';
-      await record(code).catch((e: unknown) => log.error('usage ledger write failed', { error: e as Error }));
-      throw err;
-    }
+      ),
+    );
 
     const { decision } = outcome;
-    try {
-      // A charge must be durable before the result is released.
-      await record(decision.match_result);
-    } catch (err) {
-      throw new ApiError('SERVICE_ERROR', 'The result could not be recorded. Retry the request.', undefined, { status: 503, retryable: true, retryAfterSeconds: 1, cause: err });
-    }
+    await meter.result(decision.match_result);
 
+    await attempt.settle(decision.match_result);
+
+    const completion = await completeVerification(c, {
+      endpoint: ENDPOINT,
+      selfie: body.selfie,
+      reference: { sha256: outcome.referenceSha256 },
+      idType: body.id_type,
+      idNumberMasked: outcome.idNumberMasked,
+      threshold: decision.threshold,
+      score: decision.score,
+      verdict: decision.match_result,
+      source: outcome.source,
+      review: { kind: 'verdict', score: decision.score, threshold: decision.threshold, scale: 1 },
+      warnings: outcome.warnings.map((w) => w.risk),
+      crops: outcome.crops,
+    });
     const response: FaceComparisonResponse = {
       success: true,
       code: 'SUCCESS',
-      message: decision.match_result === 'CONFIRMED' ? 'Face comparison completed: the selfie matches the ID photo.' : 'Face comparison completed: the selfie does not match the ID photo.',
+      message: decision.message,
       verification_type: 'ID_FACE_MATCH',
       data: {
         match_result: decision.match_result,
         confidence: { score: decision.score, threshold: decision.threshold, status: decision.tier },
-        identity: outcome.identity as FaceComparisonResponse['data']['identity'],
+        identity: decision.disclose_identity
+          ? (outcome.identity as FaceComparisonResponse['data']['identity'])
+          : { record: 'WITHHELD', id_type: body.id_type, id_number: maskIdNumber(body.id_number) },
         details: {
           reason_code: decision.reason_code,
           remarks: decision.remarks,
@@ -97,7 +115,7 @@ export function registerFaceComparison(app: OpenAPIHono<AppEnv>, maxBodyBytes?: 
           warnings: outcome.warnings,
         },
       },
-      meta: { request_id: requestId, cache: outcome.cache, timings_ms: outcome.timings },
+      meta: { request_id: requestId, cache: outcome.cache, timings_ms: outcome.timings, ...completion },
     };
     c.header('Cache-Control', 'no-store');
     return c.json(response, 200);

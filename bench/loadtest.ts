@@ -1,0 +1,360 @@
+/**
+ * `npm run loadtest`: the service under load, measured from another process as an operator would.
+ *
+ * Starts `npm start` (or uses --url), warms the reference cache, then:
+ *   1. saturation: throughput of POST /v1/face-comparison at concurrency 1, 2, 4 (--probe-seconds each);
+ *      the saturating concurrency is the smallest within 5 % of the best throughput;
+ *   2. 2× and 8× that concurrency for --seconds each: throughput, p50/p99 of admitted (200) answers,
+ *      share refused (503/429), other statuses, slowest answer, peak RSS of the service;
+ *   3. 64 concurrent requests with a ~9 MB selfie: statuses, how fast refusals came, peak RSS.
+ * /metrics is scraped before and after each phase to show the counters moving.
+ *
+ * The per-key and per-ID budgets are raised for the spawned service (every request verifies the same
+ * demo identity), so the run measures the engine and admission control, not the limit policy.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import sharp from 'sharp';
+import { readDemoIdentities, resolveFacePath } from '../mocks/demo-identities.ts';
+import { DEFAULT_DEMO_API_KEY } from '../src/accounts/config.ts';
+import { percentile } from './stats.ts';
+
+const ENDPOINT = '/v1/face-comparison';
+
+interface PhaseResult {
+  name: string;
+  connections: number;
+  seconds: number;
+  requests: number;
+  throughput: number;
+  admittedPerSecond: number;
+  statuses: Record<string, number>;
+  refusedShare: number;
+  admittedP50: number;
+  admittedP99: number;
+  slowestMs: number;
+  peakRssMb: number;
+  metrics: Record<string, number>;
+}
+
+const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Descendant process ids of `pid` (npm → sh → tsx → node). */
+function descendants(pid: number): number[] {
+  const out: number[] = [];
+  const visit = (p: number) => {
+    let tasks: string[] = [];
+    try {
+      tasks = readdirSync(`/proc/${p}/task`);
+    } catch {
+      return;
+    }
+    for (const t of tasks) {
+      let children = '';
+      try {
+        children = readFileSync(`/proc/${p}/task/${t}/children`, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const c of children.split(/\s+/).filter(Boolean).map(Number)) {
+        out.push(c);
+        visit(c);
+      }
+    }
+  };
+  visit(pid);
+  return out;
+}
+
+function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Samples the RSS of the service (its largest process) every 100 ms; `peak()` since the last reset. */
+function rssSampler(rootPid: number | undefined) {
+  let peak = 0;
+  const pids = () => (rootPid ? [rootPid, ...descendants(rootPid)] : []);
+  const sample = () => {
+    for (const p of pids()) peak = Math.max(peak, statusKb(p, 'VmRSS'));
+  };
+  const timer = setInterval(sample, 100);
+  return {
+    reset: () => {
+      peak = 0;
+      sample();
+    },
+    peakMb: () => round(peak / 1024),
+    stop: () => clearInterval(timer),
+  };
+}
+
+async function scrape(base: string, token: string | undefined): Promise<Record<string, number>> {
+  if (!token) return {};
+  const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) return {};
+  const wanted = /^facematch_(http_requests_total\{route="\/v1\/face-comparison"|admission_refusals_total|limit_refusals_total|charged_results_total|reference_cache_lookups_total)/;
+  const out: Record<string, number> = {};
+  for (const line of (await res.text()).split('\n')) {
+    if (!wanted.test(line)) continue;
+    const i = line.lastIndexOf(' ');
+    out[line.slice(0, i)] = Number(line.slice(i + 1));
+  }
+  return out;
+}
+
+function delta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(after)) if (v - (before[k] ?? 0) !== 0) out[k] = v - (before[k] ?? 0);
+  return out;
+}
+
+async function runPhase(name: string, base: string, body: string, key: string, connections: number, seconds: number, rss: ReturnType<typeof rssSampler>, token?: string): Promise<PhaseResult> {
+  const before = await scrape(base, token);
+  rss.reset();
+  const latencies: Record<string, number[]> = {};
+  let finish!: (r: autocannon.Result) => void;
+  let fail!: (e: unknown) => void;
+  const done = new Promise<autocannon.Result>((resolve, reject) => ((finish = resolve), (fail = reject)));
+  const instance = autocannon(
+    {
+      url: base + ENDPOINT,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body,
+      connections,
+      duration: seconds,
+      timeout: 60,
+    },
+    (err, result) => (err ? fail(err) : finish(result)),
+  );
+  instance.on('response', (_client, statusCode, _bytes, ms) => {
+    (latencies[statusCode] ??= []).push(ms);
+  });
+  const result = await done;
+  const after = await scrape(base, token);
+  const statuses = Object.fromEntries(Object.entries(latencies).map(([s, l]) => [s, l.length]));
+  if (result.errors) statuses.errors = result.errors;
+  if (result.timeouts) statuses.timeouts = result.timeouts;
+  const admitted = latencies['200'] ?? [];
+  const total = Object.values(latencies).reduce((n, l) => n + l.length, 0);
+  const refused = (latencies['503']?.length ?? 0) + (latencies['429']?.length ?? 0);
+  return {
+    name,
+    connections,
+    seconds,
+    requests: total,
+    throughput: round(total / seconds),
+    admittedPerSecond: round(admitted.length / seconds),
+    statuses,
+    refusedShare: total ? round((100 * refused) / total) : 0,
+    admittedP50: round(percentile(admitted, 50)),
+    admittedP99: round(percentile(admitted, 99)),
+    slowestMs: round(Math.max(0, ...Object.values(latencies).flat())),
+    peakRssMb: rss.peakMb(),
+    metrics: delta(before, after),
+  };
+}
+
+/** A selfie of about `targetMb` MB: the demo selfie enlarged, with fine grain so JPEG cannot squeeze it. */
+async function bigSelfie(file: string, targetMb: number): Promise<Buffer> {
+  let side = 3000;
+  for (let i = 0; i < 6; i++) {
+    const base = sharp(file).resize(side, side, { fit: 'inside' });
+    const { width, height } = await base.clone().toBuffer({ resolveWithObject: true }).then((r) => r.info);
+    const grain = await sharp(randomBytes(width * height * 3), { raw: { width, height, channels: 3 } }).png().toBuffer();
+    const out = await base.composite([{ input: grain, blend: 'soft-light' }]).jpeg({ quality: 98, chromaSubsampling: '4:4:4' }).toBuffer();
+    const mb = out.length / 1e6;
+    if (mb > targetMb * 0.92 && mb <= Math.min(targetMb * 1.08, 10)) return out;
+    side = Math.round(side * Math.sqrt(targetMb / mb));
+  }
+  throw new Error('could not make a selfie of the requested size');
+}
+
+async function bigSelfieCase(base: string, body: string, key: string, n: number, rss: ReturnType<typeof rssSampler>) {
+  rss.reset();
+  const started = performance.now();
+  const answers = await Promise.all(
+    Array.from({ length: n }, async () => {
+      const t = performance.now();
+      try {
+        const res = await fetch(base + ENDPOINT, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
+        await res.arrayBuffer();
+        return { status: String(res.status), ms: performance.now() - t };
+      } catch {
+        return { status: 'error', ms: performance.now() - t };
+      }
+    }),
+  );
+  const by = (s: string) => answers.filter((a) => a.status === s).map((a) => a.ms);
+  const statuses: Record<string, number> = {};
+  for (const a of answers) statuses[a.status] = (statuses[a.status] ?? 0) + 1;
+  return {
+    requests: n,
+    statuses,
+    admittedP50: round(percentile(by('200'), 50)),
+    admittedMax: round(Math.max(0, ...by('200'))),
+    refusedP50: round(percentile(by('503'), 50)),
+    refusedMax: round(Math.max(0, ...by('503'))),
+    wallMs: round(performance.now() - started),
+    peakRssMb: rss.peakMb(),
+  };
+}
+
+async function waitReady(base: string, child: ChildProcess | undefined, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child && child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}/ready`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('the service did not become ready');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      url: { type: 'string' },
+      key: { type: 'string', default: DEFAULT_DEMO_API_KEY },
+      'metrics-token': { type: 'string' },
+      seconds: { type: 'string', default: '30' },
+      'probe-seconds': { type: 'string', default: '10' },
+      'big-requests': { type: 'string', default: '64' },
+      'big-mb': { type: 'string', default: '9' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const log = (line: string) => process.stderr.write(line + '\n');
+  const seconds = Number(values.seconds);
+  const probeSeconds = Number(values['probe-seconds']);
+  const key = values.key!;
+
+  const people = await readDemoIdentities();
+  const person = people.find((p) => p.id_type === 'PE_DNI' && p.id_number === '27182818') ?? people[0]!;
+  const selfieFile = resolveFacePath(person.selfie);
+  const body = JSON.stringify({ id_type: person.id_type, id_number: person.id_number, selfie: readFileSync(selfieFile).toString('base64') });
+
+  let child: ChildProcess | undefined;
+  let base = values.url?.replace(/\/+$/, '');
+  let token = values['metrics-token'];
+  const tmp = await mkdtemp(path.join(tmpdir(), 'facematch-load-'));
+  try {
+    if (!base) {
+      const port = await freePort();
+      token = randomBytes(18).toString('base64url');
+      base = `http://127.0.0.1:${port}`;
+      child = spawn('npm', ['start', '--silent'], {
+        cwd: path.resolve(import.meta.dirname, '..'),
+        detached: true,
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: {
+          ...process.env,
+          PORT: String(port),
+          LOG_LEVEL: 'warn',
+          FACEMATCH_LEDGER: path.join(tmp, 'usage.jsonl'),
+          FACEMATCH_METRICS_TOKEN: token,
+          FACEMATCH_LIMIT_KEY_PER_MINUTE: '1000000',
+          FACEMATCH_LIMIT_ID_ATTEMPTS: '1000000/3600',
+        },
+      });
+      log(`started npm start (pid ${child.pid}) on ${base}`);
+    }
+    await waitReady(base, child);
+    const rss = rssSampler(child?.pid);
+    try {
+      // Warm the reference cache and the engine.
+      for (let i = 0; i < 5; i++) await fetch(base + ENDPOINT, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body }).then((r) => r.arrayBuffer());
+
+      const probes: PhaseResult[] = [];
+      for (const c of [1, 2, 4]) {
+        log(`saturation probe c=${c} for ${probeSeconds} s`);
+        probes.push(await runPhase(`probe c=${c}`, base, body, key, c, probeSeconds, rss, token));
+      }
+      const best = Math.max(...probes.map((p) => p.admittedPerSecond));
+      const saturation = probes.find((p) => p.admittedPerSecond >= 0.95 * best)!;
+      const c = saturation.connections;
+      const phases: PhaseResult[] = [];
+      for (const factor of [2, 8]) {
+        log(`${factor}× saturation: c=${factor * c} for ${seconds} s`);
+        phases.push(await runPhase(`${factor}× (c=${factor * c})`, base, body, key, factor * c, seconds, rss, token));
+      }
+
+      log(`${values['big-requests']} concurrent ~${values['big-mb']} MB selfies`);
+      const big = await bigSelfie(selfieFile, Number(values['big-mb']));
+      const bigBody = JSON.stringify({ id_type: person.id_type, id_number: person.id_number, selfie: big.toString('base64') });
+      const bigCase = { selfieMb: round(big.length / 1e6, 2), ...(await bigSelfieCase(base, bigBody, key, Number(values['big-requests']), rss)) };
+
+      const hwm = child ? Math.max(...[child.pid!, ...descendants(child.pid!)].map((p) => statusKb(p, 'VmHWM'))) : 0;
+      const report = {
+        cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
+        saturation: { connections: c, admittedPerSecond: saturation.admittedPerSecond, probes },
+        phases,
+        bigSelfies: bigCase,
+        serviceHighWaterRssMb: round(hwm / 1024),
+      };
+      if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      else printReport(report);
+    } finally {
+      rss.stop();
+    }
+  } finally {
+    if (child?.pid && child.exitCode === null) {
+      // The service and its children form their own process group (detached): stop them all.
+      process.kill(-child.pid, 'SIGTERM');
+      await new Promise((r) => child!.once('exit', r));
+    }
+    await rm(tmp, { recursive: true, force: true });
+  }
+  return 0;
+}
+
+function printReport(r: { cpu: string; saturation: { connections: number; admittedPerSecond: number; probes: PhaseResult[] }; phases: PhaseResult[]; bigSelfies: Record<string, unknown>; serviceHighWaterRssMb: number }) {
+  const out = (s: string) => process.stdout.write(s + '\n');
+  out(`CPU: ${r.cpu}`);
+  out(`saturation: c=${r.saturation.connections}, ${r.saturation.admittedPerSecond} verifications/s`);
+  out('| phase | req/s | admitted/s | p50 admitted ms | p99 admitted ms | refused % | statuses | slowest ms | peak RSS MB |');
+  out('|---|---|---|---|---|---|---|---|---|');
+  for (const p of [...r.saturation.probes, ...r.phases]) {
+    out(`| ${p.name} | ${p.throughput} | ${p.admittedPerSecond} | ${p.admittedP50} | ${p.admittedP99} | ${p.refusedShare} | ${JSON.stringify(p.statuses)} | ${p.slowestMs} | ${p.peakRssMb} |`);
+  }
+  out(`big selfies: ${JSON.stringify(r.bigSelfies)}`);
+  out(`service RSS high-water mark (whole run): ${r.serviceHighWaterRssMb} MB`);
+  for (const p of r.phases) out(`metrics moved during ${p.name}: ${JSON.stringify(p.metrics)}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`loadtest: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
