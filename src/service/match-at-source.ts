@@ -13,7 +13,7 @@ import { comparisonWarnings } from '../policy/warnings.ts';
 import { maskIdNumber } from '../registry/mask.ts';
 import type { MatchAtSourceResult } from '../registry/types.ts';
 import { mapRegistryError, mapSelfieError, SELFIE_TARGET } from './errors.ts';
-import { internalFailure, type VerificationFailure } from './failures.ts';
+import { internalFailure } from './failures.ts';
 import { refuseDecompressionBomb } from './image-guard.ts';
 import type { FaceComparisonDeps, FaceComparisonInput, FaceComparisonOutcome } from './face-comparison.ts';
 
@@ -41,8 +41,8 @@ export async function compareAtSource(
 ): Promise<FaceComparisonOutcome> {
   const { registry, engine, policy, logger } = deps;
   const timings: Record<string, number> = {};
-  /** Run one stage, timing it under `key` and mapping its failure onto the contract. */
-  async function stage<T>(key: string | undefined, run: () => Promise<T>, mapError: (err: unknown) => VerificationFailure): Promise<T> {
+  /** Run one stage, timing it under `key` and mapping its failure onto the use case's vocabulary. */
+  async function stage<T>(key: string | undefined, run: () => Promise<T>, mapError: (err: unknown) => Error): Promise<T> {
     const t = performance.now();
     try {
       return await run();
@@ -64,7 +64,7 @@ export async function compareAtSource(
   const jpeg = await stage(undefined, () => selfieForRegistry(input.selfie), mapSelfieError);
   const ctx = { requestId: input.requestId, signal: input.signal, callerId: input.callerId };
   const verdict: MatchAtSourceResult = await stage('registry', () => registry.verifyFace(input.idType, idNumber, jpeg, ctx), mapRegistryError);
-  const score = await stage(undefined, async () => scoreFromRegistry(verdict.similarity, verdict.scoreTable), internalFailure);
+  const score = await stage(undefined, async () => scoreFromRegistry(verdict.similarity, verdict.scoreTable), (err) => internalFailure(err));
 
   const facesInSelfie = Math.max(1, selfie.faces.length);
   const decision = policy.decideScore({ score, threshold: input.threshold, facesInSelfie });
