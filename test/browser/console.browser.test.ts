@@ -42,7 +42,7 @@ describe.skipIf(!hasChromium || !hasPhotos)('console and API reference in Chromi
     // A configured receipt key, and a wide review margin so that the demo verification is certainly held for review.
     const keys = path.join(mkdtempSync(path.join(tmpdir(), 'facematch-keys-')), 'receipt-keys.json');
     await addKeyToFile(keys, 'browser-test');
-    service = await startService({ FACEMATCH_REVIEW_MARGIN: '0.25', FACEMATCH_RECEIPT_KEYS: keys });
+    service = await startService(DEMO_KEY, { FACEMATCH_REVIEW_MARGIN: '0.25', FACEMATCH_RECEIPT_KEYS: keys });
     browser = await launchChromium();
     browser.context.on('request', (req) => {
       const url = req.url();
