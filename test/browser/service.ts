@@ -1,6 +1,6 @@
 /** Starts the real service (`npm start`'s entry) on a free port, with its state in a temporary folder. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -74,11 +74,15 @@ export async function startService(apiKey: string, env: Record<string, string> =
     output: () => log,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        const done = () => {
+          rmSync(state, { recursive: true, force: true });
+          resolve();
+        };
+        if (child.exitCode !== null) return done();
         const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
         child.once('exit', () => {
           clearTimeout(kill);
-          resolve();
+          done();
         });
         child.kill('SIGTERM');
       }),
