@@ -7,25 +7,22 @@ import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { resolveAccountsConfig } from './accounts/config.ts';
 import { createAccountStore } from './accounts/store.ts';
-import { openUsageLedger } from './billing/ledger.ts';
 import { parseEnv } from './config/env.ts';
 import { fromRepoRoot } from './config/paths.ts';
 import { createDocumentChecker } from './document/check.ts';
 import { readEngineConfig } from './engine/config.ts';
 import { createFaceEngine } from './engine/index.ts';
 import { createLogger } from './logging/logger.ts';
-import { createMediaStore } from './media/store.ts';
 import { createPolicy } from './policy/policy.ts';
 import { loadCalibration } from './policy/calibration.ts';
 import { ADAPTERS } from '../adapters/index.ts';
-import { createReferenceCache, createRegistry } from './registry/index.ts';
+import { createRegistry } from './registry/index.ts';
 import { createApp } from './server/app.ts';
 import { httpServerOptions } from './server/http-server.ts';
 import { systemClock } from './server/services.ts';
-import type { CachedReference } from './service/face-comparison.ts';
+import { openStateBackends } from './state/backends.ts';
 import { availableParallelism } from 'node:os';
-import { Redis } from 'ioredis';
-import { AdmissionControl, createRequestLimits, createShutdown, memoryLimiterBackend, parseLimitsSettings, redisLimiterBackend } from './limits/index.ts';
+import { AdmissionControl, createRequestLimits, createShutdown, limitsSettings, memoryLimiterBackend, redisLimiterBackend } from './limits/index.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { readKeyFile } from './receipts/keys.ts';
 import { createEphemeralReceiptSigner, createReceiptSigner } from './receipts/signer.ts';
@@ -33,13 +30,19 @@ import { decisionLogPathBeside, openFileDecisionLog } from './review/decision-lo
 import { createMemoryReviewQueue } from './review/queue.ts';
 import { createRedisReviewQueue } from './review/redis-queue.ts';
 
+import type { FaceEngine } from './engine/types.ts';
 
 async function main(): Promise<void> {
   const env = parseEnv();
   const logger = createLogger({ level: env.LOG_LEVEL });
 
-  // msw is a devDependency: the mocks are loaded only when enabled.
-  const mocks = env.FACEMATCH_REGISTRY_MOCKS === 'on' ? await (await import('../mocks/index.ts')).startRegistryMocks({ latency: 'demo' }) : undefined;
+  // msw is a devDependency: the mocks are loaded only when enabled. The match-at-source mocks
+  // (Datavalid, INE) compare faces with the engine once it is loaded.
+  let loaded: { engine: FaceEngine; toScore: (raw: number) => number } | undefined;
+  const demoRegistries = env.FACEMATCH_REGISTRY_MOCKS === 'on' ? await import('../mocks/index.ts') : undefined;
+  const mocks = demoRegistries
+    ? await demoRegistries.startRegistryMocks({ latency: 'demo', faceSimilarity: demoRegistries.engineFaceSimilarity(() => loaded?.engine, (raw) => loaded?.toScore(raw) ?? 0) })
+    : undefined;
   if (mocks) logger.info('demo registries active (msw mocks)', { people: mocks.people.length });
 
   const registryConfigFile = env.FACEMATCH_REGISTRY_CONFIG;
@@ -50,6 +53,7 @@ async function main(): Promise<void> {
   const engineConfig = engineConfigFile ? readEngineConfig(engineConfigFile) : undefined;
   const engine = await createFaceEngine(engineConfig);
   const calibration = loadCalibration(engineConfig?.calibration ?? fromRepoRoot(env.FACEMATCH_CALIBRATION));
+  loaded = { engine, toScore: (raw) => calibration.toScore(raw) };
 
   // The public demo key works only on purpose: `npm start` (--demo) or FACEMATCH_DEMO=on, and no accounts file.
   const demo = env.FACEMATCH_DEMO === 'on' || process.argv.includes('--demo');
@@ -57,12 +61,27 @@ async function main(): Promise<void> {
   if (accounts.source === 'demo') {
     logger.warn('demo mode: no accounts file; the built-in demo organisation and its public API key are active (see README)', { config: 'built-in demo' });
   }
-  const ledger = await openUsageLedger(fromRepoRoot(env.FACEMATCH_LEDGER));
+  // Ledger and idempotency: file, or PostgreSQL (DATABASE_URL); cache and image links: memory, or Redis (REDIS_URL).
+  const state = await openStateBackends(
+    {
+      databaseUrl: env.DATABASE_URL,
+      redisUrl: env.REDIS_URL,
+      cacheSecret: env.FACEMATCH_CACHE_SECRET,
+      mediaSecret: env.FACEMATCH_MEDIA_SECRET,
+      ledgerFile: fromRepoRoot(env.FACEMATCH_LEDGER),
+      ledgerMaxBytes: env.FACEMATCH_LEDGER_MAX_BYTES,
+      cacheTtlMs: env.FACEMATCH_CACHE_TTL_SECONDS * 1000,
+      cacheMaxEntries: env.FACEMATCH_CACHE_MAX_ENTRIES,
+    },
+    { clock: systemClock, logger: logger.child({ component: 'state' }) },
+  );
+  logger.info('state backends', state.summary);
+  const { ledger } = state;
 
   // Admission control, limits (fleet-wide in Redis when REDIS_URL is set), metrics: README "Limits", "Metrics".
-  const ops = parseLimitsSettings(process.env, engineConfig?.workers ?? availableParallelism());
-  const redis = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
-  redis?.on('error', (err: Error) => logger.warn('redis error', { error: err.message }));
+  const ops = limitsSettings(env, engineConfig?.workers ?? availableParallelism());
+  // One Redis client per replica (src/state/redis.ts) serves the cache, the image links and the limits.
+  const { redis, pool } = state;
   const metrics = createMetrics({ breakers: () => [...registry.breakers].map(([id, b]) => [id, b.currentState] as const) });
   const admission = new AdmissionControl(ops.admission, {
     onChange: ({ active, queued }) => {
@@ -93,17 +112,14 @@ async function main(): Promise<void> {
     registry: registry.router,
     engine,
     policy: createPolicy(calibration),
-    cache: createReferenceCache<CachedReference>({
-      ttlMs: env.FACEMATCH_CACHE_TTL_SECONDS * 1000,
-      maxEntries: env.FACEMATCH_CACHE_MAX_ENTRIES,
-    }),
+    cache: state.cache,
     accounts: createAccountStore(accounts.config),
     ledger,
     logger,
     clock: systemClock,
     limits: { maxBodyBytes: env.FACEMATCH_MAX_BODY_BYTES },
-    // Report image links: in memory, 60 minutes; signed with a per-process random key unless a secret is set.
-    media: createMediaStore({ clock: systemClock, secret: env.FACEMATCH_MEDIA_SECRET }),
+    media: state.media,
+    idempotency: state.idempotency,
     documents: createDocumentChecker(),
     publicBaseUrl: env.FACEMATCH_PUBLIC_BASE_URL,
     corsOrigins: env.FACEMATCH_CORS_ORIGINS,
@@ -111,13 +127,18 @@ async function main(): Promise<void> {
     requestLimits: createRequestLimits({ policy: ops.policy, backend: redis ? redisLimiterBackend(redis) : memoryLimiterBackend(), idKeySecret: ops.idKeySecret }),
     metrics,
     metricsToken: ops.metricsToken,
-    readiness: redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : [],
+    readiness: [
+      ...(pool ? [{ name: 'postgres', check: async () => void (await pool.query('SELECT 1')) }] : []),
+      ...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : []),
+    ],
     receipts,
     review,
   });
 
   const serverOptions = httpServerOptions({ headersTimeoutMs: env.FACEMATCH_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.FACEMATCH_REQUEST_TIMEOUT_MS });
-  const server = serve({ fetch: app.fetch, port: env.PORT, serverOptions }, (info) => {
+  // Refused uploads are drained by the admission guard (src/server/middleware/discard-body.ts), not
+  // cut off after 500 ms: a reset connection would lose the 503 the client has not read yet.
+  const server = serve({ fetch: app.fetch, port: env.PORT, serverOptions, autoCleanupIncoming: false }, (info) => {
     logger.info('facematch listening', { port: info.port, engine: engine.version, calibration: calibration.version, id_types: registry.router.idTypes() });
   });
 
@@ -127,12 +148,11 @@ async function main(): Promise<void> {
     deadlineMs: ops.shutdownDeadlineMs,
     logger,
     closers: [
-      { name: 'ledger', close: () => ledger.close() },
+      { name: 'ledger, idempotency, PostgreSQL, Redis', close: () => state.close() },
       { name: 'review decisions', close: () => reviewDecisions.close() },
       { name: 'registry', close: () => registry.close() },
       { name: 'mocks', close: () => mocks?.close() },
       { name: 'engine', close: () => (engine as { close?: () => Promise<void> }).close?.() },
-      { name: 'redis', close: async () => void (await redis?.quit()) },
     ],
   });
   const onSignal = (signal: string) => {
