@@ -50,7 +50,7 @@ function errorBox(err: unknown): HTMLElement {
 
 /** The registry record, or why it is not shown (it is withheld on a MISMATCH). */
 function identityText(identity: Comparison['data']['identity']): string {
-  if ('record' in identity) return 'Withheld: the selfie does not match this record.';
+  if ('record' in identity) return `Withheld: the selfie does not match this record (${identity.id_type} ${identity.id_number}).`;
   return [identity.full_name, identity.date_of_birth].filter((v) => typeof v === 'string' && v).join(', ');
 }
 
