@@ -29,6 +29,7 @@ import { createEphemeralReceiptSigner, createReceiptSigner } from './receipts/si
 import { decisionLogPathBeside, openFileDecisionLog } from './review/decision-log.ts';
 import { createMemoryReviewQueue } from './review/queue.ts';
 import { createRedisReviewQueue } from './review/redis-queue.ts';
+import { createPostgresDecisionLog } from './review/postgres-decision-log.ts';
 
 import type { FaceEngine } from './engine/types.ts';
 
@@ -97,8 +98,10 @@ async function main(): Promise<void> {
   if (!receiptKeyFile) {
     logger.warn('no FACEMATCH_RECEIPT_KEYS: receipts are signed with a key generated in memory; they stop verifying against this service after a restart, and replicas do not share it (see README)', { kid: receiptKid });
   }
-  // Review queue: cases and crops in memory (or Redis); decisions durable, beside the usage ledger.
-  const reviewDecisions = await openFileDecisionLog(env.FACEMATCH_REVIEW_DECISIONS ? fromRepoRoot(env.FACEMATCH_REVIEW_DECISIONS) : decisionLogPathBeside(fromRepoRoot(env.FACEMATCH_LEDGER)));
+  // Review queue: cases and crops in memory (or Redis); decisions durable: PostgreSQL with DATABASE_URL, else a file beside the usage ledger.
+  const reviewDecisions = pool
+    ? createPostgresDecisionLog(pool)
+    : await openFileDecisionLog(env.FACEMATCH_REVIEW_DECISIONS ? fromRepoRoot(env.FACEMATCH_REVIEW_DECISIONS) : decisionLogPathBeside(fromRepoRoot(env.FACEMATCH_LEDGER)));
   const review = {
     // With REDIS_URL the cases and crops live in Redis memory, shared by the replicas.
     queue: redis

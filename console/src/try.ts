@@ -48,6 +48,12 @@ function errorBox(err: unknown): HTMLElement {
   return h('div', { class: 'error', role: 'alert' }, msg);
 }
 
+/** The registry record, or why it is not shown (it is withheld on a MISMATCH). */
+function identityText(identity: Comparison['data']['identity']): string {
+  if ('record' in identity) return `Withheld: the selfie does not match this record (${identity.id_type} ${identity.id_number}).`;
+  return [identity.full_name, identity.date_of_birth].filter((v) => typeof v === 'string' && v).join(', ');
+}
+
 function comparisonResult(r: Comparison): HTMLElement {
   const d = r.data;
   const ok = d.match_result === 'CONFIRMED';
@@ -61,7 +67,7 @@ function comparisonResult(r: Comparison): HTMLElement {
       h('dt', {}, 'Score'), h('dd', { 'data-testid': 'score' }, `${d.confidence.score.toFixed(2)} (threshold ${d.confidence.threshold.toFixed(2)})`),
       h('dt', {}, 'Tier'), h('dd', {}, d.confidence.status),
       h('dt', {}, 'Reason'), h('dd', {}, `${d.details.reason_code}: ${d.details.remarks}`),
-      h('dt', {}, 'Identity'), h('dd', {}, 'record' in d.identity ? `withheld (${d.identity.id_type} ${d.identity.id_number})` : [d.identity.full_name, d.identity.date_of_birth].filter(Boolean).join(', ')),
+      h('dt', {}, 'Identity'), h('dd', {}, identityText(d.identity)),
       h('dt', {}, 'Source'), h('dd', {}, `${d.details.source} (cache ${r.meta.cache})`),
       h('dt', {}, 'Request id'), h('dd', {}, h('code', {}, r.meta.request_id)),
     ),

@@ -87,7 +87,7 @@ export const envSchema = z.object({
     .max(1)
     .default(0.05)
     .describe('Review band around the threshold (0–1 scale; ×100 on the 0–100 products): verdicts this close to it are held for manual review. 0 holds only reports In Review.'),
-  FACEMATCH_REVIEW_DECISIONS: z.string().optional().describe('Append-only file of review decisions. Unset: `review-decisions.jsonl` beside the usage ledger.'),
+  FACEMATCH_REVIEW_DECISIONS: z.string().optional().describe('Append-only file of review decisions (without `DATABASE_URL`; with it they go to PostgreSQL). Unset: `review-decisions.jsonl` beside the usage ledger.'),
   FACEMATCH_CORS_ORIGINS: originList
     .optional()
     .describe('Comma-separated browser origins allowed to call the API (CORS), e.g. `https://app.example.com`. Unset: CORS off (no browser on another origin can read answers).'),

@@ -17,8 +17,8 @@ export const ReceiptJwsSchema = z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]
 
 export const CropLinksSchema = z
   .object({
-    selfie: z.string().url().nullable().openapi({ description: 'The selfie face crop (aligned 224×224 JPEG).' }),
-    reference: z.string().url().nullable().openapi({ description: 'The reference face crop (registry photo or ID image).' }),
+    selfie: z.string().nullable().openapi({ description: 'The selfie face crop (aligned 224×224 JPEG): an absolute URL under FACEMATCH_PUBLIC_BASE_URL when it is set, else a path on this service.' }),
+    reference: z.string().nullable().openapi({ description: 'The reference face crop (registry photo or ID image), as `selfie`.' }),
   })
   .openapi('CropLinks', {
     description: `Present only when the request sent \`${CROPS_HEADER}: links\`: temporary links (GET /v1/media/{token}, 60 minutes, memory only) to the two aligned face crops.`,

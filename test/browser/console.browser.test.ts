@@ -5,7 +5,7 @@
  * leaving the service. Skipped, with a message, where Debian's chromium is not installed (CI installs it).
  * FACEMATCH_SCREENSHOTS_DIR=docs/screenshots refreshes the README's screenshots.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -30,6 +30,7 @@ describe.skipIf(!hasChromium || !hasPhotos)('console and API reference in Chromi
   let service: RunningService;
   let browser: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
+  let keysDir: string | undefined;
   const outside: string[] = [];
   const cspViolations: string[] = [];
   const pageErrors: string[] = [];
@@ -40,9 +41,10 @@ describe.skipIf(!hasChromium || !hasPhotos)('console and API reference in Chromi
       if (build.status !== 0) throw new Error(`console build failed:\n${build.stdout}${build.stderr}`);
     }
     // A configured receipt key, and a wide review margin so that the demo verification is certainly held for review.
-    const keys = path.join(mkdtempSync(path.join(tmpdir(), 'facematch-keys-')), 'receipt-keys.json');
+    keysDir = mkdtempSync(path.join(tmpdir(), 'facematch-keys-'));
+    const keys = path.join(keysDir, 'receipt-keys.json');
     await addKeyToFile(keys, 'browser-test');
-    service = await startService({ FACEMATCH_REVIEW_MARGIN: '0.25', FACEMATCH_RECEIPT_KEYS: keys });
+    service = await startService(DEMO_KEY, { FACEMATCH_REVIEW_MARGIN: '0.25', FACEMATCH_RECEIPT_KEYS: keys });
     browser = await launchChromium();
     browser.context.on('request', (req) => {
       const url = req.url();
@@ -58,6 +60,7 @@ describe.skipIf(!hasChromium || !hasPhotos)('console and API reference in Chromi
   afterAll(async () => {
     await browser?.close();
     await service?.stop();
+    if (keysDir) rmSync(keysDir, { recursive: true, force: true });
   });
 
   /** Form controls without an accessible name (a <label>, aria-label or aria-labelledby). */

@@ -1,9 +1,10 @@
 /** Starts the real service (`npm start`'s entry) on a free port, with its state in a temporary folder. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { hashApiKey } from '../../src/accounts/keys.ts';
 import { repoRoot } from '../../src/config/paths.ts';
 
 export interface RunningService {
@@ -23,16 +24,28 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startService(env: Record<string, string> = {}): Promise<RunningService> {
+/**
+ * `apiKey` is the one key of the accounts file written for the run (an organisation subscribed to
+ * face_match), so the run does not depend on what accounts file the checkout may hold.
+ */
+export async function startService(apiKey: string, env: Record<string, string> = {}): Promise<RunningService> {
   const port = await freePort();
   const state = mkdtempSync(path.join(tmpdir(), 'facematch-browser-'));
+  const accounts = path.join(state, 'accounts.json');
+  writeFileSync(
+    accounts,
+    JSON.stringify({
+      organisations: [{ id: 'demo', name: 'Demo organisation', approved: true, services: ['face_match'] }],
+      api_keys: [{ id: 'console-test', org_id: 'demo', hash: hashApiKey(apiKey), revoked: false }],
+    }),
+  );
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: repoRoot,
     env: {
       ...process.env,
       PORT: String(port),
       FACEMATCH_LEDGER: path.join(state, 'usage.jsonl'),
-      FACEMATCH_DEMO: 'on',
+      FACEMATCH_CONFIG: accounts,
       LOG_LEVEL: 'warn',
       ...env,
     },
@@ -61,11 +74,15 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
     output: () => log,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        const done = () => {
+          rmSync(state, { recursive: true, force: true });
+          resolve();
+        };
+        if (child.exitCode !== null) return done();
         const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
         child.once('exit', () => {
           clearTimeout(kill);
-          resolve();
+          done();
         });
         child.kill('SIGTERM');
       }),
