@@ -135,12 +135,6 @@ export function dotNetDate(iso: string): string {
   return `${m}/${d}/${y} 12:00:00 AM`;
 }
 
-/** ISO date → `DD-MM-YYYY`. */
-export function dmyDate(iso: string): string {
-  const [y, m, d] = iso.split('-');
-  return `${d}-${m}-${y}`;
-}
-
 /** ISO date → `DD-Mon-YYYY` (NIBSS style). */
 export function dMonYDate(iso: string): string {
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

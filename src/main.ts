@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
-import { accountsConfigPath, demoConfig, loadAccountsConfig } from './accounts/config.ts';
+import { resolveAccountsConfig } from './accounts/config.ts';
 import { createAccountStore } from './accounts/store.ts';
 import { parseEnv } from './config/env.ts';
 import { fromRepoRoot } from './config/paths.ts';
@@ -18,6 +18,7 @@ import { loadCalibration } from './policy/calibration.ts';
 import { ADAPTERS } from '../adapters/index.ts';
 import { createRegistry } from './registry/index.ts';
 import { createApp } from './server/app.ts';
+import { httpServerOptions } from './server/http-server.ts';
 import { systemClock } from './server/services.ts';
 import { openStateBackends } from './state/backends.ts';
 import { availableParallelism } from 'node:os';
@@ -46,9 +47,11 @@ async function main(): Promise<void> {
   const engine = await createFaceEngine(engineConfig);
   const calibration = loadCalibration(engineConfig?.calibration ?? fromRepoRoot(env.FACEMATCH_CALIBRATION));
 
-  const accounts = loadAccountsConfig(accountsConfigPath(env.FACEMATCH_CONFIG), demoConfig(env.FACEMATCH_DEMO_API_KEY));
+  // The public demo key works only on purpose: `npm start` (--demo) or FACEMATCH_DEMO=on, and no accounts file.
+  const demo = env.FACEMATCH_DEMO === 'on' || process.argv.includes('--demo');
+  const accounts = resolveAccountsConfig({ configured: env.FACEMATCH_CONFIG, demo, demoKey: env.FACEMATCH_DEMO_API_KEY });
   if (accounts.source === 'demo') {
-    logger.warn('no accounts file; using the built-in demo organisation and demo API key (see README)', { config: 'built-in demo' });
+    logger.warn('demo mode: no accounts file; the built-in demo organisation and its public API key are active (see README)', { config: 'built-in demo' });
   }
   // Ledger and idempotency: file, or PostgreSQL (DATABASE_URL); cache and image links: memory, or Redis (REDIS_URL).
   const state = await openStateBackends(
@@ -106,6 +109,7 @@ async function main(): Promise<void> {
     idempotency: state.idempotency,
     documents: createDocumentChecker(),
     publicBaseUrl: env.FACEMATCH_PUBLIC_BASE_URL,
+    corsOrigins: env.FACEMATCH_CORS_ORIGINS,
     admission,
     requestLimits: createRequestLimits({ policy: ops.policy, backend: redis ? redisLimiterBackend(redis) : memoryLimiterBackend(), idKeySecret: ops.idKeySecret }),
     metrics,
@@ -118,7 +122,8 @@ async function main(): Promise<void> {
     review,
   });
 
-  const server = serve({ fetch: app.fetch, port: env.PORT }, (info) => {
+  const serverOptions = httpServerOptions({ headersTimeoutMs: env.FACEMATCH_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.FACEMATCH_REQUEST_TIMEOUT_MS });
+  const server = serve({ fetch: app.fetch, port: env.PORT, serverOptions }, (info) => {
     logger.info('facematch listening', { port: info.port, engine: engine.version, calibration: calibration.version, id_types: registry.router.idTypes() });
   });
 

@@ -1,7 +1,8 @@
 /**
  * The accounts file: organisations and hashed API keys, validated by zod. Path from FACEMATCH_CONFIG
- * (default config/facematch.json, relative to the repository root). When the file is absent a built-in demo configuration is used: one
- * approved organisation, "demo", subscribed to face_match, with a fixed, documented demo key.
+ * (default config/facematch.json, relative to the repository root). The built-in demo configuration
+ * (one approved organisation, "demo", with a public, documented key) is used only on purpose: no
+ * accounts file configured or present, and the demo asked for (`npm start`, or FACEMATCH_DEMO=on).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +20,11 @@ export const OrganisationSchema = z.object({
   name: z.string().min(1),
   approved: z.boolean(),
   services: z.array(z.enum(SERVICES)).default([]),
+  /**
+   * Lowest threshold a request may ask for, on the 0–1 scale (× 100 on the 0–100 routes). Unset: the
+   * policy's default, 0.60 (the permissive calibrated point). A lower request is refused, not clamped.
+   */
+  threshold_floor: z.number().min(0).max(1).optional(),
   /** Per-key request budgets for this organisation's keys; the service defaults apply when absent. */
   limits: OrganisationLimitsSchema.optional(),
 });
@@ -33,7 +39,6 @@ export const ApiKeyRecordSchema = z.object({
   created_at: z.string().optional(),
   revoked: z.boolean().default(false),
 });
-export type ApiKeyRecord = z.infer<typeof ApiKeyRecordSchema>;
 
 export const AccountsConfigSchema = z
   .object({
@@ -102,10 +107,32 @@ export function readAccountsConfig(file: string): AccountsConfig | undefined {
   return parseAccountsConfig(json, path.basename(file));
 }
 
-/** The configuration in force: the file when present, otherwise the built-in demo. */
-export function loadAccountsConfig(file: string, demo: AccountsConfig = demoConfig()): { config: AccountsConfig; source: 'file' | 'demo' } {
+export interface AccountsSource {
+  /** FACEMATCH_CONFIG, when set: this file must exist. */
+  configured: string | undefined;
+  /** Whether the public demo organisation may be used when there is no accounts file. */
+  demo: boolean;
+  demoKey?: string;
+  /** The file used when none is configured. Default: config/facematch.json in the repository. */
+  defaultFile?: string;
+}
+
+/**
+ * The configuration in force. A configured path that does not exist is an error (a typo must not
+ * turn the public demo key on); without a configured path the default file is used when present,
+ * else the demo when asked for, else start-up fails with what to do.
+ */
+export function resolveAccountsConfig(source: AccountsSource): { config: AccountsConfig; source: 'file' | 'demo'; file: string } {
+  const file = source.configured === undefined && source.defaultFile ? source.defaultFile : accountsConfigPath(source.configured);
+  if (source.configured !== undefined && !existsSync(file)) {
+    throw new ConfigError(`FACEMATCH_CONFIG names an accounts file that does not exist (${path.basename(file)}); fix the path or unset it`);
+  }
   const config = readAccountsConfig(file);
-  return config ? { config, source: 'file' } : { config: demo, source: 'demo' };
+  if (config) return { config, source: 'file', file };
+  if (source.demo) return { config: demoConfig(source.demoKey), source: 'demo', file };
+  throw new ConfigError(
+    `no accounts file (${DEFAULT_ACCOUNTS_FILE}); create one with \`facematch keys create\`, set FACEMATCH_CONFIG, or run the demo with \`npm start\` or FACEMATCH_DEMO=on`,
+  );
 }
 
 /** Write atomically (temp file + rename), readable by the owner only. */

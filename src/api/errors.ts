@@ -1,7 +1,9 @@
 /**
- * The error-code table and the one error class. Codes are stable and part of the public contract;
- * the HTTP status of each code lives here and nowhere else.
+ * The error-code table and the one error class of the standard envelope. Codes are stable and part of
+ * the public contract; the HTTP status of each code lives here and nowhere else. The use cases'
+ * failures (src/service/failures.ts) are mapped to these codes once, by `fromFailure`.
  */
+import type { FailureKind, VerificationFailure } from '../service/failures.ts';
 
 export const ERROR_CODES = {
   VALIDATION_ERROR: {
@@ -127,6 +129,21 @@ export class ApiError extends Error {
   }
 }
 
-export function isApiError(err: unknown): err is ApiError {
-  return err instanceof ApiError;
+const CODE_FOR_FAILURE: Record<FailureKind, ErrorCode> = {
+  INVALID_ID: 'VALIDATION_ERROR',
+  INVALID_IMAGE: 'INVALID_INPUT',
+  IMAGE_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  NO_FACE: 'LANDMARKS_NOT_FOUND',
+  ID_NOT_FOUND: 'ID_NOT_FOUND',
+  REGISTRY_UNAVAILABLE: 'SERVICE_ERROR',
+  INTERNAL: 'SERVICE_ERROR',
+};
+
+/** A use-case failure in the standard envelope's terms: a registry outage is a retryable 503. */
+export function fromFailure(failure: VerificationFailure): ApiError {
+  const code = CODE_FOR_FAILURE[failure.kind];
+  if (failure.kind === 'REGISTRY_UNAVAILABLE') {
+    return new ApiError(code, failure.message, failure.details, { status: 503, retryable: true, retryAfterSeconds: failure.retryAfterSeconds, cause: failure.cause ?? failure });
+  }
+  return new ApiError(code, failure.message, failure.details, { cause: failure.cause ?? failure });
 }

@@ -3,22 +3,11 @@
  * truth for validation and for the OpenAPI document.
  */
 import { z } from '@hono/zod-openapi';
+import { MATCH_RESULTS, REASON_CODES, STRENGTH_TIERS } from '../policy/policy.ts';
+import { DEFAULT_THRESHOLD } from '../policy/thresholds.ts';
 import { MetaSchema } from './envelope.ts';
 import { CropLinksSchema, ReceiptJwsSchema } from '../receipts/openapi.ts';
 import { WarningSchema } from './warnings.ts';
-
-export const DEFAULT_THRESHOLD = 0.75;
-/** Scores at or above this (and at or above the threshold) are STRONG_MATCH. */
-export const STRONG_MATCH_SCORE = 0.85;
-/** Largest decoded selfie accepted, bytes. */
-export const MAX_SELFIE_BYTES = 10 * 1024 * 1024;
-
-export const MATCH_RESULTS = ['CONFIRMED', 'MISMATCH'] as const;
-export const STRENGTH_TIERS = ['STRONG_MATCH', 'MATCH', 'NO_MATCH'] as const;
-export const REASON_CODES = ['MATCH_SUCCESS', 'SCORE_BELOW_THRESHOLD'] as const;
-export type MatchResult = (typeof MATCH_RESULTS)[number];
-export type StrengthTier = (typeof STRENGTH_TIERS)[number];
-export type ReasonCode = (typeof REASON_CODES)[number];
 
 /** Truncated, for documentation only. */
 const EXAMPLE_SELFIE = 'data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD...';
@@ -53,8 +42,6 @@ export const FaceComparisonRequestSchema = z
   })
   .openapi('FaceComparisonRequest');
 
-export type FaceComparisonRequest = z.infer<typeof FaceComparisonRequestSchema>;
-
 export const IdentitySchema = z
   .object({ full_name: z.string().optional() })
   .catchall(z.unknown())
@@ -62,6 +49,14 @@ export const IdentitySchema = z
     description: 'The identity record from the source registry (name, date of birth, address and other registered attributes). Registry-specific fields are snake_case. Registries that match at source may confirm no name.',
     example: { full_name: 'Adaeze Okonkwo', first_name: 'Adaeze', last_name: 'Okonkwo', date_of_birth: '1990-04-12', gender: 'F', nationality: 'NG' },
   });
+
+export const WithheldIdentitySchema = z
+  .object({
+    record: z.literal('WITHHELD').openapi({ description: 'The registry record is not returned: the selfie did not match it.' }),
+    id_type: z.string().openapi({ example: 'PE_DNI' }),
+    id_number: z.string().openapi({ description: 'The id_number sent, masked to its last characters.', example: '****2818' }),
+  })
+  .openapi('WithheldIdentity', { description: 'On MISMATCH: no registry data, only what the caller sent (the number masked).' });
 
 export const ConfidenceSchema = z
   .object({
@@ -78,7 +73,9 @@ export const FaceComparisonDataSchema = z
   .object({
     match_result: z.enum(MATCH_RESULTS).openapi({ description: 'CONFIRMED when score ≥ threshold, otherwise MISMATCH.', example: 'CONFIRMED' }),
     confidence: ConfidenceSchema,
-    identity: IdentitySchema,
+    identity: z.union([IdentitySchema, WithheldIdentitySchema]).openapi({
+      description: 'CONFIRMED: the identity record from the registry. MISMATCH: withheld; only the id_type and the masked id_number sent.',
+    }),
     details: z.object({
       reason_code: z.enum(REASON_CODES).openapi({ example: 'MATCH_SUCCESS' }),
       remarks: z.string().openapi({ description: 'Plain-language description of the result, for audit logs.', example: 'The selfie matches the registry photo with high confidence (score 0.91, threshold 0.75).' }),
@@ -112,4 +109,3 @@ export const FaceComparisonResponseSchema = z
   .openapi('FaceComparisonResponse');
 
 export type FaceComparisonResponse = z.infer<typeof FaceComparisonResponseSchema>;
-export type FaceComparisonData = z.infer<typeof FaceComparisonDataSchema>;

@@ -4,12 +4,9 @@
  * standard error envelope (src/api/envelope.ts): the report format defines no error body.
  */
 import { z } from '@hono/zod-openapi';
-import { REPORT_DEFAULT_APPROVAL_THRESHOLD, REPORT_DEFAULT_REVIEW_THRESHOLD } from '../policy/review.ts';
+import { REPORT_STATUSES } from '../policy/review.ts';
+import { REPORT_DEFAULT_APPROVAL_THRESHOLD, REPORT_DEFAULT_REVIEW_THRESHOLD } from '../policy/thresholds.ts';
 import { WarningSchema } from './warnings.ts';
-
-export { REPORT_DEFAULT_APPROVAL_THRESHOLD, REPORT_DEFAULT_REVIEW_THRESHOLD };
-
-export const REPORT_STATUSES = ['Approved', 'Rejected', 'In Review'] as const;
 
 const EXAMPLE_IMAGE = 'data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD...';
 const typeError = (message: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'Required' : message);
@@ -50,8 +47,6 @@ export const FaceMatchReportRequestSchema = z
   })
   .openapi('FaceMatchReportRequest');
 
-export type FaceMatchReportRequest = z.infer<typeof FaceMatchReportRequestSchema>;
-
 export const FaceMatchReportSchema = z
   .object({
     face_match: z.object({
@@ -60,12 +55,12 @@ export const FaceMatchReportSchema = z
         example: 'In Review',
       }),
       score: z.number().min(0).max(100).openapi({ description: 'Calibrated similarity × 100, 2 decimals (0 when a face is missing).', example: 65.43 }),
-      source_image: z.string().url().nullable().openapi({
-        description: 'Temporary URL (GET /v1/media/{token}, 60 minutes) of the portrait crop from the ID image: aligned 224×224 JPEG. null when no face was found in it.',
+      source_image: z.string().nullable().openapi({
+        description: 'Temporary link (GET /v1/media/{token}, 60 minutes) of the portrait crop from the ID image: aligned 224×224 JPEG. Absolute on the configured public base URL, else relative to this service (never built from the Host header). null when no face was found in it.',
         example: 'https://facematch.example.com/v1/media/3Q2m...',
       }),
-      target_image: z.string().url().nullable().openapi({
-        description: "Temporary URL (60 minutes) of the selfie's face crop: aligned 224×224 JPEG. null when no face was found in it.",
+      target_image: z.string().nullable().openapi({
+        description: "Temporary link (60 minutes) of the selfie's face crop: aligned 224×224 JPEG, absolute or relative as source_image. null when no face was found in it.",
         example: 'https://facematch.example.com/v1/media/9Zt1...',
       }),
       warnings: z.array(WarningSchema),

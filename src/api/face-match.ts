@@ -1,39 +1,36 @@
 /**
  * POST /v1/face-match: selfie vs ID-image comparison in the strict envelope
  * `{status, code, message, requestId, timestamp, billable, result, errors?}`.
- * Request/response schemas (validation + OpenAPI), the code table, and the mapping of the service's
- * ApiErrors onto this profile's codes.
+ * Request/response schemas (validation + OpenAPI), this format's error codes, and the one mapping of
+ * HTTP-layer errors (ApiError) and use-case failures onto them. The business result codes and their
+ * charge rule are the policy's (src/policy/face-match.ts).
  */
 import { z } from '@hono/zod-openapi';
 import { DOCUMENT_TYPES } from '../document/layouts.ts';
-import { FACE_MATCH_DEFAULT_THRESHOLD } from '../policy/review.ts';
+import { FACE_MATCH_RESULT_CODES, type FaceMatchResultCode } from '../policy/face-match.ts';
+import { FACE_MATCH_DEFAULT_THRESHOLD } from '../policy/thresholds.ts';
+import type { VerificationFailure } from '../service/failures.ts';
 import { REQUEST_ID_LENGTH } from './envelope.ts';
-import type { ApiError } from './errors.ts';
+import { ApiError } from './errors.ts';
 
-export { FACE_MATCH_DEFAULT_THRESHOLD };
+/** The error codes of this format (status ERROR, never billed) with their HTTP status and default message. */
+export const FACE_MATCH_ERRORS = {
+  INVALID_REQUEST: { http: 400, message: 'The request is invalid; see errors for each field.' },
+  UNAUTHORIZED: { http: 401, message: 'A valid API key is required: send Authorization: Bearer <api-key>.' },
+  FORBIDDEN: { http: 403, message: 'Your organisation is not approved or not subscribed to the Face Match service.' },
+  /** A per-key or per-identity limit (Retry-After says when to retry). */
+  RATE_LIMIT_EXCEEDED: { http: 429, message: 'Too many requests; retry later.' },
+  /** The Idempotency-Key was used with another request, or its first request is still running. */
+  IDEMPOTENCY_KEY_REUSED: { http: 409, message: 'This Idempotency-Key was already used with a different request, or that request is still running.' },
+  INTERNAL_ERROR: { http: 500, message: 'An unexpected server error occurred. Retry with exponential backoff.' },
+  SERVICE_UNAVAILABLE: { http: 503, message: 'The service is temporarily unavailable. Retry later.' },
+} as const satisfies Record<string, { http: number; message: string }>;
 
-/**
- * Every code of this endpoint: HTTP status, envelope status, whether it is billed, default message.
- * OK codes are processed business results (HTTP 200, billable); ERROR codes are not billed.
- */
-export const FACE_MATCH_CODES = {
-  FACE_MATCH: { http: 200, status: 'OK', billable: true, message: 'The selfie matches the face on the ID image.' },
-  FACE_MISMATCH: { http: 200, status: 'OK', billable: true, message: 'The selfie does not match the face on the ID image to the required threshold.' },
-  NO_FACE_DETECTED: { http: 200, status: 'OK', billable: true, message: 'No face could be detected in one of the images.' },
-  NO_DOCUMENT_DETECTED: { http: 200, status: 'OK', billable: true, message: 'The ID image does not look like an identity document carrying a portrait.' },
-  DOCUMENT_TYPE_MISMATCH: { http: 200, status: 'OK', billable: true, message: "The ID image does not match the requested document type's layout." },
-  INVALID_REQUEST: { http: 400, status: 'ERROR', billable: false, message: 'The request is invalid; see errors for each field.' },
-  UNAUTHORIZED: { http: 401, status: 'ERROR', billable: false, message: 'A valid API key is required: send Authorization: Bearer <api-key>.' },
-  FORBIDDEN: { http: 403, status: 'ERROR', billable: false, message: 'Your organisation is not approved or not subscribed to the Face Match service.' },
-  /** Reserved: this service has no rate limiter; a gateway in front of it may answer with this code in the same envelope. */
-  IDEMPOTENCY_KEY_REUSED: { http: 409, status: 'ERROR', billable: false, message: 'This Idempotency-Key was already used with a different request, or that request is still running.' },
-  RATE_LIMIT_EXCEEDED: { http: 429, status: 'ERROR', billable: false, message: 'Too many requests; retry later.' },
-  INTERNAL_ERROR: { http: 500, status: 'ERROR', billable: false, message: 'An unexpected server error occurred. Retry with exponential backoff.' },
-  SERVICE_UNAVAILABLE: { http: 503, status: 'ERROR', billable: false, message: 'The service is temporarily unavailable. Retry later.' },
-} as const satisfies Record<string, { http: number; status: 'OK' | 'ERROR'; billable: boolean; message: string }>;
-
-export type FaceMatchCode = keyof typeof FACE_MATCH_CODES;
-export const FACE_MATCH_CODE_NAMES = Object.keys(FACE_MATCH_CODES) as [FaceMatchCode, ...FaceMatchCode[]];
+type FaceMatchErrorCode = keyof typeof FACE_MATCH_ERRORS;
+const FACE_MATCH_CODE_NAMES = [...FACE_MATCH_RESULT_CODES, ...(Object.keys(FACE_MATCH_ERRORS) as FaceMatchErrorCode[])] as [
+  FaceMatchResultCode | FaceMatchErrorCode,
+  ...Array<FaceMatchResultCode | FaceMatchErrorCode>,
+];
 
 /**
  * ISO 8601 with the Mexico City offset, e.g. 2026-11-23T15:04:05.123-06:00. Mexico abolished daylight
@@ -78,8 +75,6 @@ export const FaceMatchRequestSchema = z
       }),
   })
   .openapi('FaceMatchRequest');
-
-export type FaceMatchRequest = z.infer<typeof FaceMatchRequestSchema>;
 
 export const DocumentCheckSchema = z
   .object({
@@ -133,65 +128,83 @@ export const FaceMatchEnvelopeSchema = z
   .openapi('FaceMatchEnvelope');
 
 export type FaceMatchEnvelope = z.infer<typeof FaceMatchEnvelopeSchema>;
-export type FaceMatchResult = z.infer<typeof FaceMatchResultSchema>;
 export type FieldError = z.infer<typeof FieldErrorSchema>;
 
-/** The service's ApiError (from auth, validation, the engine or a failure) in this profile's terms. */
-export function faceMatchErrorEnvelope(err: ApiError, ctx: { requestId: string; now: Date }): { status: number; body: FaceMatchEnvelope } {
-  let code: FaceMatchCode;
-  let http: number | undefined;
-  let errors: FieldError[] | undefined;
-  let message = err.message;
+interface RenderedError {
+  code: FaceMatchErrorCode;
+  http?: number;
+  message?: string;
+  errors?: FieldError[];
+}
+
+/** The field an image problem is about, with the engine's reason. */
+function imageFieldError(message: string, details: Record<string, unknown> | undefined): FieldError[] {
+  const d = details ?? {};
+  return [{ field: typeof d.field === 'string' ? d.field : 'body', message, ...(typeof d.reason === 'string' ? { reason: d.reason } : {}) }];
+}
+
+/** HTTP-layer errors: authentication, request validation, body limits, the ledger. */
+function fromApiError(err: ApiError): RenderedError {
   switch (err.code) {
     case 'VALIDATION_ERROR':
     case 'INVALID_THRESHOLD':
-    case 'INVALID_THRESHOLD_RANGE':
-      code = 'INVALID_REQUEST';
-      errors = Object.entries(err.details ?? {}).map(([field, m]) => ({ field, message: String(m) }));
-      if (err.code !== 'VALIDATION_ERROR') message = FACE_MATCH_CODES.INVALID_REQUEST.message;
-      break;
-    case 'INVALID_INPUT':
-    case 'PAYLOAD_TOO_LARGE': {
-      code = 'INVALID_REQUEST';
-      http = err.status; // 400, or 413 for an over-size body or image
-      const d = err.details ?? {};
-      errors = [{ field: typeof d.field === 'string' ? d.field : 'body', message: err.message, ...(typeof d.reason === 'string' ? { reason: d.reason } : {}) }];
-      break;
+    case 'INVALID_THRESHOLD_RANGE': {
+      const errors = Object.entries(err.details ?? {}).map(([field, m]) => ({ field, message: String(m) }));
+      return { code: 'INVALID_REQUEST', errors, ...(err.code === 'VALIDATION_ERROR' ? { message: err.message } : {}) };
     }
+    case 'INVALID_INPUT':
+    case 'PAYLOAD_TOO_LARGE':
+      // 400, or 413 for an over-size body
+      return { code: 'INVALID_REQUEST', http: err.status, message: err.message, errors: imageFieldError(err.message, err.details) };
     case 'UNAUTHORIZED':
-      code = 'UNAUTHORIZED';
-      break;
+      return { code: 'UNAUTHORIZED', message: err.message };
     case 'FORBIDDEN':
     case 'SUBSCRIPTION_REQUIRED':
-      code = 'FORBIDDEN';
-      break;
+      return { code: 'FORBIDDEN', message: err.message };
     case 'IDEMPOTENCY_KEY_REUSED':
     case 'IDEMPOTENCY_KEY_IN_PROGRESS':
-      code = 'IDEMPOTENCY_KEY_REUSED';
-      break;
+      return { code: 'IDEMPOTENCY_KEY_REUSED', message: err.message };
     case 'RATE_LIMIT_EXCEEDED':
-      code = 'RATE_LIMIT_EXCEEDED';
-      break;
-    case 'SERVICE_ERROR':
-      code = err.status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_ERROR';
-      message = err.status === 503 ? FACE_MATCH_CODES.SERVICE_UNAVAILABLE.message : FACE_MATCH_CODES.INTERNAL_ERROR.message;
-      break;
+      return { code: 'RATE_LIMIT_EXCEEDED', message: err.message };
     default:
-      code = 'INTERNAL_ERROR';
-      message = FACE_MATCH_CODES.INTERNAL_ERROR.message;
+      return { code: err.status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_ERROR' };
   }
-  const spec = FACE_MATCH_CODES[code];
+}
+
+/** Use-case failures: bad images are the caller's request errors; anything else is the service's. */
+function fromFailure(failure: VerificationFailure): RenderedError {
+  switch (failure.kind) {
+    case 'INVALID_IMAGE':
+      return { code: 'INVALID_REQUEST', message: failure.message, errors: imageFieldError(failure.message, failure.details) };
+    case 'IMAGE_TOO_LARGE':
+      return { code: 'INVALID_REQUEST', http: 413, message: failure.message, errors: imageFieldError(failure.message, failure.details) };
+    case 'REGISTRY_UNAVAILABLE':
+      return { code: 'SERVICE_UNAVAILABLE' };
+    default:
+      return { code: 'INTERNAL_ERROR' };
+  }
+}
+
+/** This format's error code for a failure (also the ledger's `result` for it). */
+export function faceMatchErrorCode(err: ApiError | VerificationFailure): FaceMatchErrorCode {
+  return (err instanceof ApiError ? fromApiError(err) : fromFailure(err)).code;
+}
+
+/** Any error of the request, mapped once onto this profile's envelope. */
+export function faceMatchErrorEnvelope(err: ApiError | VerificationFailure, ctx: { requestId: string; now: Date }): { status: number; body: FaceMatchEnvelope } {
+  const rendered = err instanceof ApiError ? fromApiError(err) : fromFailure(err);
+  const spec = FACE_MATCH_ERRORS[rendered.code];
   return {
-    status: http ?? spec.http,
+    status: rendered.http ?? spec.http,
     body: {
       status: 'ERROR',
-      code,
-      message,
+      code: rendered.code,
+      message: rendered.message ?? spec.message,
       requestId: ctx.requestId,
       timestamp: mexicoCityTimestamp(ctx.now),
       billable: false,
       result: null,
-      ...(errors ? { errors } : {}),
+      ...(rendered.errors ? { errors: rendered.errors } : {}),
     },
   };
 }

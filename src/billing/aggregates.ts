@@ -3,15 +3,18 @@
  * memory to answer GET /v1/usage. Small (one entry per org, endpoint and day), and serialisable so
  * the file ledger can checkpoint it beside the file instead of re-reading years of lines at start.
  */
+import { usageClass } from '../policy/charges.ts';
 import type { UsageCounts, UsageQuery, UsageRecord, UsageSummary } from './ledger.ts';
 
 export const emptyCounts = (): UsageCounts => ({ requests: 0, confirmed: 0, mismatch: 0, errors: 0, charged: 0 });
 
-export function addResult(counts: UsageCounts, result: string, charged: boolean): void {
+/** How a result counts is the policy's (src/policy/charges.ts), per endpoint. */
+export function addResult(counts: UsageCounts, endpoint: string, result: string, charged: boolean): void {
   counts.requests++;
-  if (result === 'CONFIRMED') counts.confirmed++;
-  else if (result === 'MISMATCH') counts.mismatch++;
-  else counts.errors++;
+  const kind = usageClass(endpoint, result);
+  if (kind === 'confirmed') counts.confirmed++;
+  else if (kind === 'mismatch') counts.mismatch++;
+  else if (kind === 'error') counts.errors++;
   if (charged) counts.charged++;
 }
 
@@ -21,7 +24,7 @@ export class Aggregates {
   private readonly byKey = new Map<string, Map<string, UsageCounts>>();
 
   add(r: Pick<UsageRecord, 'org_id' | 'endpoint' | 'ts' | 'result' | 'charged'>): void {
-    addResult(this.countsFor(this.daysFor(r.org_id, r.endpoint), r.ts.slice(0, 10)), r.result, r.charged);
+    addResult(this.countsFor(this.daysFor(r.org_id, r.endpoint), r.ts.slice(0, 10)), r.endpoint, r.result, r.charged);
   }
 
   /** The per-day counts of one organisation and endpoint (created empty if new). */

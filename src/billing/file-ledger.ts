@@ -80,7 +80,7 @@ async function scanInto(agg: Aggregates, file: string, start: number, onFirst?: 
       const m = OWN_LINE.exec(text);
       if (m) {
         if (records++ === 0) onFirst?.(m[1]!);
-        addResult(agg.countsFor(daysFor(m[2]!, m[3]!), m[1]!), m[4]!, m[5] === 'true');
+        addResult(agg.countsFor(daysFor(m[2]!, m[3]!), m[1]!), m[3]!, m[4]!, m[5] === 'true');
         pos = OWN_LINE.lastIndex;
         continue;
       }

@@ -8,6 +8,7 @@
  */
 import { envVar } from '../config/env.ts';
 import { fromRepoRoot } from '../config/paths.ts';
+import { isCharged } from '../policy/charges.ts';
 import { Aggregates } from './aggregates.ts';
 
 export interface UsageRecord {
@@ -53,11 +54,6 @@ export interface UsageLedger {
   close(): Promise<void>;
 }
 
-/** Billing rule of /v1/face-comparison: only a CONFIRMED comparison is charged. */
-export function isChargeable(result: string): boolean {
-  return result === 'CONFIRMED';
-}
-
 export function toUsageRecord(entry: UsageEntry): UsageRecord {
   return {
     v: 1,
@@ -66,7 +62,7 @@ export function toUsageRecord(entry: UsageEntry): UsageRecord {
     org_id: entry.org_id,
     endpoint: entry.endpoint,
     result: entry.result,
-    charged: entry.charged ?? isChargeable(entry.result),
+    charged: entry.charged ?? isCharged(entry.endpoint, entry.result),
   };
 }
 
@@ -95,4 +91,4 @@ export function createMemoryLedger(): UsageLedger & { records: UsageRecord[] } {
   };
 }
 
-export { FileUsageLedger, openUsageLedger, type FileLedgerOptions } from './file-ledger.ts';
+export { openUsageLedger } from './file-ledger.ts';

@@ -3,6 +3,7 @@
  * (migrations/postgres/001_usage_ledger.sql), append-only, unique request_id. Usage is summed in SQL
  * per UTC day, so every replica reports the same totals.
  */
+import { completedResults, resultsOfClass } from '../policy/charges.ts';
 import { pgCall, type Pool } from '../state/postgres.ts';
 import { emptyCounts } from './aggregates.ts';
 import { toUsageRecord, type UsageEntry, type UsageLedger, type UsageQuery, type UsageRecord, type UsageSummary } from './ledger.ts';
@@ -40,20 +41,22 @@ export class PostgresUsageLedger implements UsageLedger {
   }
 
   async usage(orgId: string, query: UsageQuery = {}): Promise<UsageSummary> {
+    // How each result counts is the policy's (src/policy/charges.ts), per endpoint.
+    const endpoint = query.endpoint ?? '/v1/face-comparison';
     const { rows } = await pgCall('usage query', () =>
       this.pool.query<{ date: string; requests: string; confirmed: string; mismatch: string; errors: string; charged: string }>(
         `SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS date,
                 count(*) AS requests,
-                count(*) FILTER (WHERE result = 'CONFIRMED') AS confirmed,
-                count(*) FILTER (WHERE result = 'MISMATCH') AS mismatch,
-                count(*) FILTER (WHERE result NOT IN ('CONFIRMED', 'MISMATCH')) AS errors,
+                count(*) FILTER (WHERE result = ANY($5::text[])) AS confirmed,
+                count(*) FILTER (WHERE result = ANY($6::text[])) AS mismatch,
+                count(*) FILTER (WHERE NOT (result = ANY($7::text[]))) AS errors,
                 count(*) FILTER (WHERE charged) AS charged
            FROM usage_ledger
           WHERE org_id = $1 AND endpoint = $2
             AND ($3::date IS NULL OR ts >= $3::date AT TIME ZONE 'UTC')
             AND ($4::date IS NULL OR ts < ($4::date + 1) AT TIME ZONE 'UTC')
           GROUP BY 1 ORDER BY 1`,
-        [orgId, query.endpoint ?? '/v1/face-comparison', query.from ?? null, query.to ?? null],
+        [orgId, endpoint, query.from ?? null, query.to ?? null, resultsOfClass(endpoint, 'confirmed'), resultsOfClass(endpoint, 'mismatch'), completedResults(endpoint)],
       ),
     );
     const totals = emptyCounts();

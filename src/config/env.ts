@@ -12,6 +12,12 @@ import { z } from 'zod';
 
 const positiveInt = z.coerce.number().int().positive();
 const onOff = z.enum(['on', 'off']);
+/** `scheme://host[:port]`, exactly as a browser sends it in the Origin header. */
+const isOrigin = (value: string): boolean => URL.canParse(value) && new URL(value).origin === value;
+const originList = z
+  .string()
+  .transform((value) => value.split(',').map((o) => o.trim()).filter(Boolean))
+  .refine((origins) => origins.every(isOrigin), 'a comma-separated list of origins such as https://app.example.com (no path, no trailing slash)');
 
 export const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000).describe('TCP port the HTTP service listens on.'),
@@ -29,11 +35,14 @@ export const envSchema = z.object({
     .string()
     .optional()
     .describe('Accounts file (organisations and hashed API keys). Unset: `config/facematch.json` if it exists.'),
+  FACEMATCH_DEMO: onOff
+    .default('off')
+    .describe('`on` allows the public demo organisation and key when no accounts file is configured or present (`npm start` turns it on with `--demo`). A configured accounts file always wins.'),
   FACEMATCH_DEMO_API_KEY: z
     .string()
     .min(16)
     .default('fm_demo_local_only_5b0d0c6f3a9e41d2')
-    .describe('The public demo key of the built-in demo organisation (used only when no accounts file exists).'),
+    .describe('The public demo key of the built-in demo organisation (used only in demo mode, see `FACEMATCH_DEMO`).'),
   FACEMATCH_LEDGER: z.string().default('var/usage.jsonl').describe('Usage ledger file (relative paths are from the repository root).'),
 
   FACEMATCH_CACHE_TTL_SECONDS: positiveInt.default(600).describe('How long a registry reference (embedding and record) stays in the in-memory cache.'),
@@ -77,6 +86,15 @@ export const envSchema = z.object({
     .default(0.05)
     .describe('Review band around the threshold (0–1 scale; ×100 on the 0–100 products): verdicts this close to it are held for manual review. 0 holds only reports In Review.'),
   FACEMATCH_REVIEW_DECISIONS: z.string().optional().describe('Append-only file of review decisions. Unset: `review-decisions.jsonl` beside the usage ledger.'),
+  FACEMATCH_CORS_ORIGINS: originList
+    .optional()
+    .describe('Comma-separated browser origins allowed to call the API (CORS), e.g. `https://app.example.com`. Unset: CORS off (no browser on another origin can read answers).'),
+  FACEMATCH_HEADERS_TIMEOUT_MS: positiveInt
+    .default(10_000)
+    .describe('Time a client has to send the request headers before the connection is closed (slow-loris defence).'),
+  FACEMATCH_REQUEST_TIMEOUT_MS: positiveInt
+    .default(60_000)
+    .describe('Time a client has to send the whole request (headers and body); at least `FACEMATCH_HEADERS_TIMEOUT_MS`.'),
 
   FACEMATCH_DATA_DIR: z.string().default('../shared/data').describe('Development photos read by the bench, tests and demo registries (relative paths are from the repository root).'),
   FACEMATCH_DEMO_FACES_DIR: z.string().optional().describe('Faces of the demo identities. Unset: `faces/` in `FACEMATCH_DATA_DIR`.'),

@@ -23,7 +23,6 @@ import type { FaceEngine } from './types.ts';
 import { WorkerPoolEngine } from './pool.ts';
 
 export type { FaceEngine } from './types.ts';
-export { EngineError } from './types.ts';
 
 /** A manifest-like description for a third-party model file, checksummed at load. */
 function externalEntry(file: string, task: ModelManifestEntry['task']): ModelManifestEntry {

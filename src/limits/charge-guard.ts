@@ -4,7 +4,8 @@
  * its answer even past the deadline; once the deadline has expired the request, a charged write is
  * refused, so a caller who got 503 is never billed for a result it did not receive.
  */
-import { isChargeable, type UsageLedger } from '../billing/ledger.ts';
+import type { UsageLedger } from '../billing/ledger.ts';
+import { isCharged } from '../policy/charges.ts';
 import { override } from '../lib/override.ts';
 
 export class DeadlineExpiredError extends Error {
@@ -27,7 +28,7 @@ export class ChargeGuard {
   /** The ledger seen by this request: every member delegates, `record` goes through the guard. */
   wrap<L extends UsageLedger>(ledger: L): L {
     const record: UsageLedger['record'] = (entry) => {
-      if (entry.charged ?? isChargeable(entry.result)) {
+      if (entry.charged ?? isCharged(entry.endpoint, entry.result)) {
         if (this.state === 'expired') return Promise.reject(new DeadlineExpiredError());
         this.state = 'committed';
       }

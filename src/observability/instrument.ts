@@ -3,7 +3,8 @@
  * the engine reports its per-stage timings, the registry its outcomes, the cache its hits, the
  * ledger its charges. Each decorator delegates everything else to the original.
  */
-import { isChargeable, type UsageLedger } from '../billing/ledger.ts';
+import type { UsageLedger } from '../billing/ledger.ts';
+import { isCharged } from '../policy/charges.ts';
 import type { FaceEngine } from '../engine/types.ts';
 import { override } from '../lib/override.ts';
 import type { ReferenceStore, RegistryLookup } from '../service/face-comparison.ts';
@@ -64,7 +65,7 @@ export function instrumentCache(cache: ReferenceStore, metrics: Metrics): Refere
 export function instrumentLedger<L extends UsageLedger>(ledger: L, metrics: Metrics): L {
   const record: UsageLedger['record'] = async (entry) => {
     const written = await ledger.record(entry);
-    const charged = written.charged ?? entry.charged ?? isChargeable(entry.result);
+    const charged = written.charged ?? entry.charged ?? isCharged(entry.endpoint, entry.result);
     metrics.ledgerRecords.inc({ endpoint: entry.endpoint, result: entry.result, charged: String(charged) });
     if (charged) metrics.charged.inc({ endpoint: entry.endpoint });
     return written;

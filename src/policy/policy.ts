@@ -2,11 +2,15 @@
  * The verdict: raw similarity → calibrated score → CONFIRMED/MISMATCH, strength tier, reason code and
  * remarks. Knows nothing of registries or HTTP.
  */
-import type { MatchResult, ReasonCode, StrengthTier } from '../api/face-comparison.ts';
 import { DEFAULT_THRESHOLD, STRONG_MATCH_SCORE } from './thresholds.ts';
 import { rawCosineCalibration, type ScoreCalibration } from './calibration.ts';
 
-export { DEFAULT_THRESHOLD, STRONG_MATCH_SCORE };
+export const MATCH_RESULTS = ['CONFIRMED', 'MISMATCH'] as const;
+export const STRENGTH_TIERS = ['STRONG_MATCH', 'MATCH', 'NO_MATCH'] as const;
+export const REASON_CODES = ['MATCH_SUCCESS', 'SCORE_BELOW_THRESHOLD'] as const;
+export type MatchResult = (typeof MATCH_RESULTS)[number];
+export type StrengthTier = (typeof STRENGTH_TIERS)[number];
+export type ReasonCode = (typeof REASON_CODES)[number];
 
 export interface PolicyInput {
   /** Raw similarity from the engine (cosine, [-1, 1]). */
@@ -24,6 +28,13 @@ export interface Decision {
   tier: StrengthTier;
   reason_code: ReasonCode;
   remarks: string;
+  /** The response's one-line summary. */
+  message: string;
+  /**
+   * Whether the registry's identity record may be returned. Only on CONFIRMED: a MISMATCH says the
+   * selfie is not this person, so the record would be someone else's personal data (data minimisation).
+   */
+  disclose_identity: boolean;
 }
 
 export interface Policy {
@@ -69,6 +80,8 @@ export function createPolicy(calibration: ScoreCalibration = rawCosineCalibratio
         tier,
         reason_code: confirmed ? 'MATCH_SUCCESS' : 'SCORE_BELOW_THRESHOLD',
         remarks: remarksFor(tier, score, threshold, facesInSelfie),
+        disclose_identity: confirmed,
+        message: confirmed ? 'Face comparison completed: the selfie matches the ID photo.' : 'Face comparison completed: the selfie does not match the ID photo.',
       };
     },
   };

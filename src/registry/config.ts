@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { AdapterPlugin } from './plugin.ts';
-import { DEFAULT_BREAKER_OPTIONS } from './resilience.ts';
+import { DEFAULT_BREAKER_OPTIONS, DEFAULT_RETRY_POLICY } from './resilience.ts';
 
 const ms = z.number().int().positive();
 
@@ -22,10 +22,10 @@ const sdkSettings = {
     .prefault({}),
   retry: z
     .object({
-      maxAttempts: z.number().int().min(1).max(10).default(3),
-      baseDelayMs: z.number().int().min(0).default(200),
-      maxDelayMs: z.number().int().min(0).default(2_000),
-      maxRetryAfterSeconds: z.number().min(0).default(2),
+      maxAttempts: z.number().int().min(1).max(10).default(DEFAULT_RETRY_POLICY.maxAttempts),
+      baseDelayMs: z.number().int().min(0).default(DEFAULT_RETRY_POLICY.baseDelayMs),
+      maxDelayMs: z.number().int().min(0).default(DEFAULT_RETRY_POLICY.maxDelayMs),
+      maxRetryAfterSeconds: z.number().min(0).default(DEFAULT_RETRY_POLICY.maxRetryAfterSeconds),
     })
     .prefault({}),
   breaker: z

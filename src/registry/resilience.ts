@@ -13,6 +13,7 @@ export interface RetryPolicy {
   maxRetryAfterSeconds: number;
 }
 
+/** The one set of retry defaults (the registry configuration's defaults come from here). */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 3,
   baseDelayMs: 200,

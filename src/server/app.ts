@@ -4,6 +4,7 @@ import { ApiError } from '../api/errors.ts';
 import type { AppEnv } from './env.ts';
 import { fromZodError, onError, sendError } from './middleware/errors.ts';
 import { requestContext } from './middleware/request-id.ts';
+import { corsFor, securityHeaders } from './middleware/http-headers.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerOpenApi } from './routes/openapi.ts';
 import { createDocumentChecker } from '../document/check.ts';
@@ -41,6 +42,8 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
     review: services.review ?? createMemoryReviewServices({ clock: services.clock }),
   };
   app.use('*', requestContext(resolved));
+  app.use('*', securityHeaders());
+  app.use('*', corsFor(services.corsOrigins ?? []));
   app.use('*', recordHttpMetrics);
   app.onError(onError);
   app.notFound((c) => sendError(c, new ApiError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`)));
@@ -57,5 +60,3 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   registerOperatorRoutes(app);
   return app;
 }
-
-export type App = ReturnType<typeof createApp>;

@@ -13,7 +13,7 @@ import { reviewReason, type ReviewCandidate } from '../policy/review-band.ts';
 import { imageSha256 } from '../receipts/hash.ts';
 import { CROP_LINK_HEADERS, CROPS_HEADER, RECEIPT_HEADER } from '../receipts/openapi.ts';
 import type { AppEnv } from './env.ts';
-import { publicBase } from './routes/v1_face_match_report.ts';
+import { linkBase } from './routes/v1_face_match_report.ts';
 import { MEDIA_PATH_PREFIX } from './routes/v1_media.ts';
 
 export interface CompletedVerification {
@@ -84,7 +84,7 @@ export async function completeVerification(c: Context<AppEnv>, v: CompletedVerif
   }
 
   if (c.req.header(CROPS_HEADER)?.trim().toLowerCase() !== 'links') return { receipt };
-  const base = publicBase(c);
+  const base = linkBase(c);
   const link = async (bytes: Uint8Array | undefined) => (bytes ? `${base}${MEDIA_PATH_PREFIX}${(await services.media.put(bytes, 'image/jpeg')).token}` : null);
   const [selfie, reference] = await Promise.all([link(v.crops.selfie), link(v.crops.reference)]);
   const crops = { selfie, reference };

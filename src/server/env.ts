@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { Principal } from '../accounts/store.ts';
 import type { ApiError } from '../api/errors.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { VerificationFailure } from '../service/failures.ts';
 import type { ResolvedServices } from './services.ts';
 
 export type AppEnv = {
@@ -16,14 +17,26 @@ export type AppEnv = {
     verificationType?: 'ID_FACE_MATCH';
     /**
      * Set by routes of another API profile (e.g. /v1/face-match) to render errors in that profile's
-     * envelope. The error middleware calls it for every ApiError, including the auth middleware's.
+     * envelope. The error middleware calls it for every error, including the auth middleware's.
      */
     errorProfile?: ErrorProfile;
+    /** Fields of the request's audit line (who, which identity, what result); never biometrics. */
+    audit?: AuditFields;
   };
 };
 
-/** How one API profile turns an ApiError into its HTTP status and body. */
+export interface AuditFields {
+  key_id?: string;
+  org_id?: string;
+  id_type?: string;
+  /** Masked: the last characters only. */
+  id_number_masked?: string;
+  /** The verdict or result code, else the error code. */
+  result?: string;
+}
+
+/** How one API profile turns an error (HTTP layer or use case) into its HTTP status and body. */
 export interface ErrorProfile {
   name: string;
-  render(c: Context<AppEnv>, err: ApiError): { status: number; body: unknown };
+  render(c: Context<AppEnv>, err: ApiError | VerificationFailure): { status: number; body: unknown };
 }

@@ -47,8 +47,10 @@ export interface Services {
   documents?: DocumentChecker;
   /** Idempotency-Key records (file or PostgreSQL beside the ledger). Default: in memory, per app. */
   idempotency?: IdempotencyStore;
-  /** Public base URL for absolute links (e.g. https://kyc.example.com). Default: the request's own origin (Host header). */
+  /** Public base URL for absolute links (e.g. https://kyc.example.com). Default: relative links (never the Host header). */
   publicBaseUrl?: string;
+  /** Browser origins allowed to call the API (CORS). Default: none (CORS off). */
+  corsOrigins?: string[];
   /** Bounded queue in front of the verification routes (src/limits/admission.ts). Default: none. */
   admission?: AdmissionControl;
   /** Per-key rate limits, per-ID attempts and failed-match lockout (src/limits/request-limits.ts). Default: none. */

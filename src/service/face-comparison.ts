@@ -2,20 +2,21 @@
  * The face-comparison use case, with no HTTP in it:
  *   validate id → reference (cache, else registry lookup → engine.analyze(photo) → cache)
  *                 ∥ engine.analyze(selfie) → policy.decide → outcome.
- * The reference and the selfie are processed concurrently; when both fail, the error reported is
- * chosen deterministically (selfie input errors, then reference/registry errors, then no face in selfie).
- * Failures are ApiErrors carrying the contract's codes.
+ * The reference and the selfie are processed concurrently. A selfie failure (not an image, no face)
+ * wins over any registry or reference outcome and cancels the lookup, so until a face is found in the
+ * selfie an unknown number and a known one get the same answer (no free enumeration of numbers).
+ * Failures are VerificationFailures (src/service/failures.ts); each response format maps them.
  */
-import { ApiError } from '../api/errors.ts';
-import { MAX_SELFIE_BYTES } from '../api/face-comparison.ts';
 import type { FaceAnalysis, FaceEngine } from '../engine/types.ts';
 import type { Decision, Policy } from '../policy/policy.ts';
 import { faceWarnings, similarityWarning, type FaceWarning } from '../policy/warnings.ts';
 import { maskIdNumber } from '../registry/mask.ts';
 import type { IdValidation, IdentityRecord, LookupContext, LookupResult, MatchAtSourceResult } from '../registry/types.ts';
 import type { Logger } from '../logging/logger.ts';
-import { mapReferenceError, mapRegistryError, mapSelfieError } from './errors.ts';
 import { sha256Hex } from '../receipts/hash.ts';
+import { MAX_IMAGE_BYTES, mapReferenceError, mapRegistryError, mapSelfieError, SELFIE_TARGET } from './errors.ts';
+import { internalFailure, VerificationFailure } from './failures.ts';
+import { refuseDecompressionBomb } from './image-guard.ts';
 import { compareAtSource } from './match-at-source.ts';
 
 /** What the service needs from the registry router (src/registry/router.ts). */
@@ -112,7 +113,7 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
   const timings: Record<string, number> = {};
 
   if (!registry.has(input.idType)) {
-    throw new ApiError('VALIDATION_ERROR', 'The id_type is not supported.', { id_type: `unsupported id_type; supported: ${registry.idTypes().join(', ')}` });
+    throw new VerificationFailure('INVALID_ID', 'The id_type is not supported.', { id_type: `unsupported id_type; supported: ${registry.idTypes().join(', ')}` });
   }
   let validation: IdValidation;
   try {
@@ -121,12 +122,12 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
     throw mapRegistryError(err);
   }
   if (!validation.ok) {
-    throw new ApiError('VALIDATION_ERROR', 'The id_number is not valid for the id_type.', { id_number: validation.reason });
+    throw new VerificationFailure('INVALID_ID', 'The id_number is not valid for the id_type.', { id_number: validation.reason });
   }
   const idNumber = validation.normalised;
   const decodedBytes = estimateDecodedBytes(input.selfie);
-  if (decodedBytes > MAX_SELFIE_BYTES) {
-    throw new ApiError('PAYLOAD_TOO_LARGE', 'The selfie is larger than 10 MB.', { field: 'selfie', max_bytes: MAX_SELFIE_BYTES });
+  if (decodedBytes > MAX_IMAGE_BYTES) {
+    throw new VerificationFailure('IMAGE_TOO_LARGE', 'The selfie is larger than 10 MB.', { field: 'selfie', max_bytes: MAX_IMAGE_BYTES });
   }
 
   if (registry.matchesAtSource(input.idType)) return compareAtSource(deps, input, idNumber, started);
@@ -137,11 +138,12 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
   const selfieTask = (async (): Promise<FaceAnalysis> => {
     const t = performance.now();
     try {
+      await refuseDecompressionBomb(input.selfie, SELFIE_TARGET);
       return await engine.analyze(input.selfie, { withLiveness: true, withCrop: true });
     } catch (err) {
       const mapped = mapSelfieError(err);
       // An unusable selfie makes the registry call pointless: stop it if still running.
-      if (mapped.code === 'INVALID_INPUT') abort.abort(mapped);
+      abort.abort(mapped);
       throw mapped;
     } finally {
       timings.selfie_analysis = ms(t);
@@ -194,9 +196,8 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
   })();
 
   const [selfieResult, referenceResult] = await Promise.allSettled([selfieTask, referenceTask]);
-  if (selfieResult.status === 'rejected' && (selfieResult.reason as ApiError).code !== 'LANDMARKS_NOT_FOUND') throw selfieResult.reason;
-  if (referenceResult.status === 'rejected') throw referenceResult.reason;
   if (selfieResult.status === 'rejected') throw selfieResult.reason;
+  if (referenceResult.status === 'rejected') throw referenceResult.reason;
 
   const selfie = selfieResult.value;
   const reference = referenceResult.value;
@@ -204,7 +205,7 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
   try {
     raw = engine.similarity(selfie.embedding, reference.embedding);
   } catch (err) {
-    throw new ApiError('SERVICE_ERROR', undefined, undefined, { cause: err });
+    throw internalFailure(err);
   }
   const facesInSelfie = Math.max(1, selfie.faces.length);
   const decision = policy.decide({ raw, threshold: input.threshold, facesInSelfie });

@@ -5,10 +5,8 @@
  *
  * A missing face is a business result here (the products answer NO_FACE_DETECTED / Rejected), so it
  * is reported in the outcome, not thrown. Bad input (not Base64, not an image, too large) is thrown
- * as the contract's ApiErrors through src/service/errors.ts, like the face comparison.
+ * as VerificationFailures through src/service/errors.ts, like the face comparison.
  */
-import { ApiError } from '../api/errors.ts';
-import { MAX_SELFIE_BYTES } from '../api/face-comparison.ts';
 import type { DocumentChecker, DocumentCheckResult } from '../document/check.ts';
 import type { DocumentType } from '../document/layouts.ts';
 import { EngineError, type FaceAnalysis, type FaceEngine } from '../engine/types.ts';
@@ -16,7 +14,9 @@ import type { Logger } from '../logging/logger.ts';
 import { percentScore } from '../policy/review.ts';
 import type { Policy } from '../policy/policy.ts';
 import { faceWarnings, noFaceWarning, type FaceWarning } from '../policy/warnings.ts';
-import { mapImageError, type ImageErrorTarget } from './errors.ts';
+import { MAX_IMAGE_BYTES, mapImageError, SELFIE_TARGET, type ImageErrorTarget } from './errors.ts';
+import { internalFailure, VerificationFailure } from './failures.ts';
+import { refuseDecompressionBomb } from './image-guard.ts';
 import { estimateDecodedBytes } from './face-comparison.ts';
 
 export interface FaceMatchDeps {
@@ -47,7 +47,6 @@ export interface FaceMatchOutcome {
   timings: Record<string, number>;
 }
 
-export const SELFIE_TARGET: ImageErrorTarget = { field: 'selfie', label: 'The selfie', noFace: { image: 'selfie' } };
 export const ID_IMAGE_TARGET: ImageErrorTarget = { field: 'idImage', label: 'The ID image', noFace: { image: 'idImage' } };
 
 const ms = (start: number) => Math.round((performance.now() - start) * 10) / 10;
@@ -57,14 +56,15 @@ export async function matchFaces(deps: FaceMatchDeps, input: FaceMatchInput): Pr
   const started = performance.now();
   const timings: Record<string, number> = {};
   for (const [value, target] of [[input.selfie, SELFIE_TARGET], [input.idImage, ID_IMAGE_TARGET]] as const) {
-    if (estimateDecodedBytes(value) > MAX_SELFIE_BYTES) {
-      throw new ApiError('PAYLOAD_TOO_LARGE', `${target.label} is larger than 10 MB.`, { field: target.field, max_bytes: MAX_SELFIE_BYTES });
+    if (estimateDecodedBytes(value) > MAX_IMAGE_BYTES) {
+      throw new VerificationFailure('IMAGE_TOO_LARGE', `${target.label} is larger than 10 MB.`, { field: target.field, max_bytes: MAX_IMAGE_BYTES });
     }
   }
 
   const analyse = async (image: string, target: ImageErrorTarget, withLiveness: boolean, stage: string): Promise<FaceAnalysis | null> => {
     const t = performance.now();
     try {
+      await refuseDecompressionBomb(image, target);
       return await engine.analyze(image, { withLiveness, withCrop: input.withCrops ?? false });
     } catch (err) {
       if (err instanceof EngineError && err.code === 'NO_FACE') return null;
@@ -92,13 +92,13 @@ export async function matchFaces(deps: FaceMatchDeps, input: FaceMatchInput): Pr
     try {
       similarity = percentScore(policy.calibration, engine.similarity(selfie.embedding, idImage.embedding));
     } catch (err) {
-      throw new ApiError('SERVICE_ERROR', undefined, undefined, { cause: err });
+      throw internalFailure(err);
     }
   }
 
   let document: DocumentCheckResult | null = null;
   if (input.documentType && idImage && selfie) {
-    if (!deps.documents) throw new ApiError('SERVICE_ERROR', 'The document check is not configured.');
+    if (!deps.documents) throw internalFailure(undefined, 'The document check is not configured.');
     const t = performance.now();
     try {
       document = await deps.documents.check({ image: input.idImage, face: idImage.face.box, type: input.documentType });

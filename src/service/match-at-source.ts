@@ -6,14 +6,15 @@
  * selfie (metadata stripped, at most 1024 px) is sent.
  */
 import sharp from 'sharp';
-import { ApiError } from '../api/errors.ts';
 import { bytesFromInput } from '../engine/decode.ts';
 import type { FaceAnalysis } from '../engine/types.ts';
 import { scoreFromRegistry } from '../policy/match-at-source.ts';
 import { faceWarnings, similarityWarning } from '../policy/warnings.ts';
 import { maskIdNumber } from '../registry/mask.ts';
 import type { MatchAtSourceResult } from '../registry/types.ts';
-import { mapRegistryError, mapSelfieError } from './errors.ts';
+import { mapRegistryError, mapSelfieError, SELFIE_TARGET } from './errors.ts';
+import { internalFailure } from './failures.ts';
+import { refuseDecompressionBomb } from './image-guard.ts';
 import type { FaceComparisonDeps, FaceComparisonInput, FaceComparisonOutcome } from './face-comparison.ts';
 
 /** Longest side of the selfie sent to a registry (Datavalid asks for at least 250×250, ideally 750×750). */
@@ -43,6 +44,7 @@ export async function compareAtSource(
   let t = performance.now();
   let selfie: FaceAnalysis;
   try {
+    await refuseDecompressionBomb(input.selfie, SELFIE_TARGET);
     selfie = await engine.analyze(input.selfie, { withLiveness: true, withCrop: true });
   } catch (err) {
     throw mapSelfieError(err);
@@ -71,7 +73,7 @@ export async function compareAtSource(
   try {
     score = scoreFromRegistry(verdict.similarity, verdict.scoreTable);
   } catch (err) {
-    throw new ApiError('SERVICE_ERROR', undefined, undefined, { cause: err });
+    throw internalFailure(err);
   }
   const facesInSelfie = Math.max(1, selfie.faces.length);
   const decision = policy.decideScore({ score, threshold: input.threshold, facesInSelfie });

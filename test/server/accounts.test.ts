@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_DEMO_API_KEY, loadAccountsConfig, parseAccountsConfig, readAccountsConfig, demoConfig, ConfigError } from '../../src/accounts/config.ts';
+import { DEFAULT_DEMO_API_KEY, resolveAccountsConfig, parseAccountsConfig, readAccountsConfig, demoConfig, ConfigError } from '../../src/accounts/config.ts';
 import { parseEnv } from '../../src/config/env.ts';
 import { generateApiKey, hashApiKey, hashesEqual } from '../../src/accounts/keys.ts';
 import { createAccountStore } from '../../src/accounts/store.ts';
@@ -39,11 +39,29 @@ describe('API keys', () => {
 });
 
 describe('accounts config', () => {
-  it('falls back to the built-in demo organisation when the file is absent', () => {
-    const { config, source } = loadAccountsConfig(path.join(tmp(), 'missing.json'));
+  it('uses the built-in demo organisation only in demo mode, when no accounts file is configured or present', () => {
+    const defaultFile = path.join(tmp(), 'facematch.json');
+    const { config, source } = resolveAccountsConfig({ configured: undefined, demo: true, defaultFile });
     expect(source).toBe('demo');
     const store = createAccountStore(config);
     expect(store.authenticate(DEFAULT_DEMO_API_KEY)?.organisation).toMatchObject({ id: 'demo', approved: true, services: ['face_match'] });
+    // Not in demo mode: start-up fails with what to do.
+    expect(() => resolveAccountsConfig({ configured: undefined, demo: false, defaultFile })).toThrow(/FACEMATCH_DEMO=on/);
+  });
+
+  it('refuses a configured accounts path that does not exist, even in demo mode (issue: a typo turned the demo key on)', () => {
+    const missing = path.join(tmp(), 'typo.json');
+    expect(() => resolveAccountsConfig({ configured: missing, demo: true })).toThrow(ConfigError);
+    expect(() => resolveAccountsConfig({ configured: missing, demo: false })).toThrow(/does not exist/);
+  });
+
+  it('an accounts file wins over demo mode: the demo key does not work', () => {
+    const file = path.join(tmp(), 'facematch.json');
+    writeFileSync(file, JSON.stringify(testAccounts()));
+    const resolved = resolveAccountsConfig({ configured: file, demo: true });
+    expect(resolved.source).toBe('file');
+    expect(createAccountStore(resolved.config).authenticate(DEFAULT_DEMO_API_KEY)).toBeUndefined();
+    expect(resolveAccountsConfig({ configured: undefined, demo: true, defaultFile: file }).source).toBe('file');
   });
 
   it('lets FACEMATCH_DEMO_API_KEY override the demo key', () => {

@@ -1,6 +1,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isChargeable, openUsageLedger } from '../../src/billing/ledger.ts';
+import { openUsageLedger } from '../../src/billing/ledger.ts';
+import { isCharged } from '../../src/policy/charges.ts';
 import { createHarness, tempLedger, validBody } from '../support/app.ts';
 import { fakeImage, selfieWithSimilarity } from '../support/fake-engine.ts';
 import { IDS } from '../support/registry.ts';
@@ -9,8 +10,8 @@ const entry = (result: string, org = 'acme', ts = '2026-11-23T10:00:00.000Z', re
 
 describe('billing rule', () => {
   it('charges only CONFIRMED', () => {
-    expect(isChargeable('CONFIRMED')).toBe(true);
-    for (const r of ['MISMATCH', 'LANDMARKS_NOT_FOUND', 'ID_NOT_FOUND', 'SERVICE_ERROR', 'INVALID_INPUT']) expect(isChargeable(r)).toBe(false);
+    expect(isCharged('/v1/face-comparison', 'CONFIRMED')).toBe(true);
+    for (const r of ['MISMATCH', 'LANDMARKS_NOT_FOUND', 'ID_NOT_FOUND', 'SERVICE_ERROR', 'INVALID_INPUT']) expect(isCharged('/v1/face-comparison', r)).toBe(false);
   });
 
   it('charges a CONFIRMED comparison and nothing else over HTTP', async () => {

@@ -10,7 +10,7 @@ const MINUTE = 60_000;
 async function reportLinks(h: ReturnType<typeof createHarness>) {
   const res = await post(h, '/v1/face-match-report', { selfie: selfieWithSimilarity(0.95), idImage: ID_IMAGE });
   const fm = (await res.json()).face_match;
-  return { source: new URL(fm.source_image).pathname, target: new URL(fm.target_image).pathname };
+  return { source: new URL(fm.source_image, 'http://localhost').pathname, target: new URL(fm.target_image, 'http://localhost').pathname };
 }
 
 describe('GET /v1/media/:token (report image links)', () => {

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { FaceComparisonResponseSchema } from '../../src/api/face-comparison.ts';
-import { createHarness, validBody } from '../support/app.ts';
+import { createAccountStore } from '../../src/accounts/store.ts';
+import { createHarness, testAccounts, validBody } from '../support/app.ts';
 import { selfieWithSimilarity } from '../support/fake-engine.ts';
 import { IDENTITY } from '../support/registry.ts';
+
+/** The test accounts with every organisation's threshold floor set to `floor`. */
+const accountsWithFloor = (floor: number) => {
+  const accounts = testAccounts();
+  return createAccountStore({ ...accounts, organisations: accounts.organisations.map((o) => ({ ...o, threshold_floor: floor })) });
+};
 
 describe('POST /v1/face-comparison (happy paths)', () => {
   it('returns CONFIRMED / STRONG_MATCH with the identity record and a 12-character request id', async () => {
@@ -52,8 +59,8 @@ describe('POST /v1/face-comparison (happy paths)', () => {
     expect(lax.data.confidence).toEqual({ score: 0.88, threshold: 0.6, status: 'STRONG_MATCH' });
   });
 
-  it('accepts the threshold bounds 0 and 1 and compares the rounded score', async () => {
-    const h = createHarness();
+  it('accepts the threshold bounds 0 and 1 (for an organisation whose floor is 0) and compares the rounded score', async () => {
+    const h = createHarness({ accounts: accountsWithFloor(0) });
     const zero = await (await h.compare(validBody({ selfie: selfieWithSimilarity(0.01), threshold: 0 }))).json();
     expect(zero.data.match_result).toBe('CONFIRMED');
     const edge = await (await h.compare(validBody({ selfie: selfieWithSimilarity(0.746), threshold: 0.75 }))).json();
@@ -84,8 +91,10 @@ describe('POST /v1/face-comparison (happy paths)', () => {
     expect(second.meta.cache).toBe('hit');
     expect(h.registry.adapter.lookups).toBe(1);
     expect(h.engine.calls.reference).toBe(1);
-    expect(second.data.identity).toEqual(IDENTITY);
+    expect(first.data.identity).toEqual(IDENTITY);
     expect(second.data.match_result).toBe('MISMATCH');
+    // A MISMATCH carries no registry data (data minimisation), only what the caller sent, masked.
+    expect(second.data.identity).toEqual({ record: 'WITHHELD', id_type: 'TEST_ID', id_number: '******78' });
   });
 
   it('does not reuse a cached reference computed by another engine version', async () => {
@@ -93,7 +102,7 @@ describe('POST /v1/face-comparison (happy paths)', () => {
     await h.compare(validBody({ selfie: selfieWithSimilarity(0.9) }));
     const key = 'TEST_ID';
     const cached = (await h.services.cache.get(key, '12345678'))!;
-    h.services.cache.set(key, '12345678', { ...cached, engineVersion: 'older-engine' });
+    await h.services.cache.set(key, '12345678', { ...cached, engineVersion: 'older-engine' });
     const again = await (await h.compare(validBody({ selfie: selfieWithSimilarity(0.9) }))).json();
     expect(again.meta.cache).toBe('miss');
     expect(h.registry.adapter.lookups).toBe(2);

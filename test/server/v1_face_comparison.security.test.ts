@@ -30,10 +30,11 @@ describe('POST /v1/face-comparison: authentication (401 UNAUTHORIZED)', () => {
     expect(res.status).toBe(401);
   });
 
-  it('accepts the scheme case-insensitively', async () => {
+  it('accepts only the exact form `Bearer <key>` (issue 11, finding 10: `bearer` was accepted)', async () => {
     const h = createHarness();
     const res = await h.compare(validBody({ selfie: GOOD }), { key: null, headers: { authorization: `bearer ${KEYS.approved}` } });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(401);
+    expect((await h.compare(validBody({ selfie: GOOD }), { key: null, headers: { authorization: `Bearer ${KEYS.approved}` } })).status).toBe(200);
   });
 });
 

@@ -76,7 +76,11 @@ describe('POST /v1/face-match (happy paths)', () => {
     expect(lax).toMatchObject({ code: 'FACE_MATCH', result: { match: true, threshold: 80 } });
     const strict = await (await post(h, PATH, { selfie: selfieWithSimilarity(0.97), idImage: ID_IMAGE, threshold: 98.5 })).json();
     expect(strict).toMatchObject({ code: 'FACE_MISMATCH', result: { similarity: 97, threshold: 98.5 } });
-    for (const threshold of [1, 100]) expect((await post(h, PATH, { selfie: selfieWithSimilarity(0.5), idImage: ID_IMAGE, threshold })).status).toBe(200);
+    for (const threshold of [60, 100]) expect((await post(h, PATH, { selfie: selfieWithSimilarity(0.5), idImage: ID_IMAGE, threshold })).status).toBe(200);
+    // Below the organisation's floor (default 60 on this scale): refused, not clamped.
+    const low = await post(h, PATH, { selfie: selfieWithSimilarity(0.5), idImage: ID_IMAGE, threshold: 1 });
+    expect(low.status).toBe(400);
+    expect(await low.json()).toMatchObject({ code: 'INVALID_REQUEST', billable: false, errors: [{ field: 'threshold' }] });
   });
 
   it('accepts data URLs (PNG or JPEG) for both images', async () => {

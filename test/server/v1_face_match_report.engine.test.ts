@@ -49,14 +49,14 @@ describe.skipIf(!available)('POST /v1/face-match-report with the real face engin
       expect(fm.warnings.some((w: { risk: string }) => w.risk === 'LOW_FACE_MATCH_SIMILARITY')).toBe(fm.score < 90);
     }
     for (const url of [same.source_image, same.target_image]) {
-      const res = await h.app.request(new URL(url).pathname);
+      const res = await h.app.request(new URL(url, 'http://localhost').pathname);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('image/jpeg');
       const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
       expect(meta).toMatchObject({ format: 'jpeg', width: 224, height: 224 });
     }
     clock.advance(61 * 60_000);
-    expect((await h.app.request(new URL(same.source_image).pathname)).status).toBe(410);
+    expect((await h.app.request(new URL(same.source_image, 'http://localhost').pathname)).status).toBe(410);
   });
 
   it('rejects with a NO_FACE_DETECTED error warning when the selfie has no face', async () => {

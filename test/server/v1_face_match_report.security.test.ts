@@ -56,10 +56,16 @@ describe('POST /v1/face-match-report: privacy', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
-  it('echoes only a well-formed Host into links', async () => {
+  it('never takes the link host from the Host header (issue 11, finding 9)', async () => {
     const h = createHarness();
-    const res = await post(h, PATH, { selfie: GOOD, idImage: ID_IMAGE }, { headers: { host: 'evil.test/"><script>' } });
-    const fm = (await res.json()).face_match;
-    expect(fm.source_image).toMatch(/^http:\/\/localhost\/v1\/media\//);
+    for (const host of ['evil.example', 'evil.test/"><script>', 'localhost:3000']) {
+      const res = await post(h, PATH, { selfie: GOOD, idImage: ID_IMAGE }, { headers: { host } });
+      const fm = (await res.json()).face_match;
+      expect(fm.source_image).toMatch(/^\/v1\/media\//);
+      expect(fm.target_image).toMatch(/^\/v1\/media\//);
+    }
+    const configured = createHarness({ publicBaseUrl: 'https://kyc.example.com' });
+    const fm = (await (await post(configured, PATH, { selfie: GOOD, idImage: ID_IMAGE }, { headers: { host: 'evil.example' } })).json()).face_match;
+    expect(fm.source_image).toMatch(/^https:\/\/kyc\.example\.com\/v1\/media\//);
   });
 });

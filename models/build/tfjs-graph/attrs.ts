@@ -5,10 +5,6 @@ function decodeB64(s: string): string {
   return Buffer.from(s, 'base64').toString('utf8');
 }
 
-export function hasAttr(node: TfNode, key: string): boolean {
-  return node.attr?.[key] !== undefined;
-}
-
 export function attrString(node: TfNode, key: string, fallback?: string): string {
   const a = node.attr?.[key];
   if (a?.s !== undefined) return decodeB64(a.s);

@@ -5,7 +5,8 @@ import { hasService } from '../../accounts/store.ts';
 import { ApiError } from '../../api/errors.ts';
 import type { AppEnv } from '../env.ts';
 
-const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
+/** Exactly `Bearer <token>`: the scheme as written, one space, a b64token (RFC 6750 §2.1), nothing after. */
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
 
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header('authorization');
@@ -15,6 +16,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     throw new ApiError('UNAUTHORIZED', header ? 'The Authorization header must be "Bearer <api-key>".' : undefined);
   }
   const principal = c.get('services').accounts.authenticate(match[1]!);
+  c.set('audit', { ...c.get('audit'), ...(principal ? { key_id: principal.keyId, org_id: principal.organisation.id } : {}) });
   if (!principal) {
     c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
     throw new ApiError('UNAUTHORIZED', 'The API key is not valid.');

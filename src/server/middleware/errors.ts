@@ -6,7 +6,8 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import type { ErrorEnvelope } from '../../api/envelope.ts';
-import { ApiError } from '../../api/errors.ts';
+import { ApiError, fromFailure } from '../../api/errors.ts';
+import { VerificationFailure } from '../../service/failures.ts';
 import { isStateUnavailable, STATE_RETRY_AFTER_SECONDS } from '../../state/unavailable.ts';
 import type { AppEnv } from '../env.ts';
 
@@ -24,13 +25,15 @@ export function errorBody(c: Context<AppEnv>, err: ApiError): ErrorEnvelope {
   return body;
 }
 
-export function sendError(c: Context<AppEnv>, err: ApiError): Response {
+/** `original` is what was thrown (a use-case failure or an ApiError); `err` its standard-envelope form. */
+export function sendError(c: Context<AppEnv>, err: ApiError, original: ApiError | VerificationFailure = err): Response {
+  c.set('audit', { ...c.get('audit'), result: err.code });
   if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
   c.header('Cache-Control', 'no-store');
-  // Routes of another API profile (000's strict envelope) render the same ApiError their own way.
+  // Routes of another API profile (000's strict envelope) map what was thrown their own way, once.
   const profile = c.get('errorProfile');
   if (profile) {
-    const { status, body } = profile.render(c, err);
+    const { status, body } = profile.render(c, original);
     return c.json(body as object, status as 400);
   }
   return c.json(errorBody(c, err), err.status as 400);
@@ -59,6 +62,7 @@ export function fromZodError(error: ZodError): ApiError {
 
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof VerificationFailure) return fromFailure(err);
   if (isStateUnavailable(err)) {
     // PostgreSQL or Redis is down: nothing was charged or released, so a retry is safe.
     return new ApiError('SERVICE_ERROR', 'A storage backend of the service is unavailable. Retry the request.', undefined, { status: 503, retryable: true, retryAfterSeconds: STATE_RETRY_AFTER_SECONDS, cause: err });
@@ -70,6 +74,9 @@ export function toApiError(err: unknown): ApiError {
       return new ApiError('VALIDATION_ERROR', 'The request body must be a JSON object sent with Content-Type: application/json.', { body: err.message });
     }
     if (err.status === 401) return new ApiError('UNAUTHORIZED');
+    // Any other refusal of the request by the framework (415 media type, 405, ...) is the caller's
+    // error in the contract's terms, never a 500.
+    if (err.status < 500) return new ApiError('VALIDATION_ERROR', 'The request is malformed.', { request: err.message });
   }
   return new ApiError('SERVICE_ERROR', undefined, undefined, { cause: err });
 }
@@ -78,14 +85,15 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
   const apiError = toApiError(err);
   const log = c.get('log');
   const fields = { code: apiError.code, status: apiError.status };
+  const thrownByUs = err === apiError || err instanceof VerificationFailure;
   if (apiError.retryable) {
     // An upstream outage (503): worth watching, not a defect of this service.
-    log?.warn('request failed upstream', { ...fields, error: err === apiError ? (apiError.cause as Error | undefined)?.message : err.message });
+    log?.warn('request failed upstream', { ...fields, error: thrownByUs ? (apiError.cause as Error | undefined)?.message : err.message });
   } else if (apiError.status >= 500) {
-    const cause = apiError === err ? apiError.cause : err;
+    const cause = thrownByUs ? apiError.cause : err;
     log?.error('request failed', { ...fields, error: cause instanceof Error ? { name: cause.name, message: cause.message } : String(cause ?? '') });
   } else {
     log?.info('request rejected', fields);
   }
-  return sendError(c, apiError);
+  return sendError(c, apiError, err instanceof VerificationFailure ? err : apiError);
 }

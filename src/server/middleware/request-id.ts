@@ -1,4 +1,9 @@
-/** Gives every request a 12-character id (meta.request_id, X-Request-Id, every log line) and an access log line. */
+/**
+ * Gives every request a 12-character id (meta.request_id, X-Request-Id, every log line) and one audit
+ * line when it ends: method, path, status, duration, and who asked about which identity with what
+ * result (key id, organisation, id_type, masked id_number, verdict or error code). No images, no
+ * scores of biometric data, no full ID numbers.
+ */
 import { randomBytes } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
 import { REQUEST_ID_LENGTH } from '../../api/envelope.ts';
@@ -31,13 +36,12 @@ export function requestContext(services: ResolvedServices) {
     const started = performance.now();
     await runWithLogContext({ request_id: requestId }, () => next());
     c.header('X-Request-Id', requestId);
-    const principal = c.get('principal');
     log.info('request', {
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
       duration_ms: Math.round((performance.now() - started) * 10) / 10,
-      ...(principal ? { org_id: principal.organisation.id } : {}),
+      ...c.get('audit'),
     });
   });
 }

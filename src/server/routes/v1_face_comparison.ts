@@ -1,9 +1,13 @@
 /** POST /v1/face-comparison: verify a selfie against the registry photo for an ID number. */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { errorResponse } from '../../api/envelope.ts';
-import { ApiError } from '../../api/errors.ts';
 import { FaceComparisonRequestSchema, FaceComparisonResponseSchema, type FaceComparisonResponse } from '../../api/face-comparison.ts';
+import { METERED_ENDPOINTS } from '../../policy/charges.ts';
+import { maskIdNumber } from '../../registry/mask.ts';
 import { compareFace } from '../../service/face-comparison.ts';
+import { DEFAULT_THRESHOLD } from '../../policy/thresholds.ts';
+import { meterFor } from '../metering.ts';
+import { thresholdWithinFloor } from '../threshold-floor.ts';
 import { authenticate, requireService } from '../middleware/auth.ts';
 import { admitRequest } from '../middleware/admission.ts';
 import { limitBody } from '../middleware/body-limit.ts';
@@ -15,7 +19,7 @@ import { DEFAULT_LIMITS } from '../services.ts';
 import { createMiddleware } from 'hono/factory';
 import { completeVerification } from '../completion.ts';
 
-export const ENDPOINT = '/v1/face-comparison';
+export const ENDPOINT = METERED_ENDPOINTS.faceComparison;
 
 const markVerificationType = createMiddleware<AppEnv>(async (c, next) => {
   c.set('verificationType', 'ID_FACE_MATCH');
@@ -59,30 +63,20 @@ export function registerFaceComparison(app: OpenAPIHono<AppEnv>, maxBodyBytes?: 
     const services = c.get('services');
     const requestId = c.get('requestId');
     const log = c.get('log');
-    const org = c.get('principal').organisation;
-    const record = (result: string) =>
-      services.ledger.record({ ts: services.clock.now().toISOString(), request_id: requestId, org_id: org.id, endpoint: ENDPOINT, result });
+    c.set('audit', { ...c.get('audit'), id_type: body.id_type, id_number_masked: maskIdNumber(body.id_number) });
+    const threshold = thresholdWithinFloor(c, { field: 'threshold', requested: body.threshold, productDefault: DEFAULT_THRESHOLD, scale: 1, code: 'INVALID_THRESHOLD_RANGE' });
+    const meter = meterFor(c, { endpoint: ENDPOINT });
 
     const attempt = await limitIdentityAttempts(c, body.id_type, body.id_number);
-    let outcome;
-    try {
-      outcome = await compareFace(
+    const outcome = await meter.run(() =>
+      compareFace(
         { registry: services.registry, engine: services.engine, policy: services.policy, cache: services.cache, logger: log },
-        { selfie: body.selfie, idType: body.id_type, idNumber: body.id_number, threshold: body.threshold, requestId, signal: c.req.raw.signal, callerId: c.get('principal').keyId },
-      );
-    } catch (err) {
-      const code = err instanceof ApiError ? err.code : 'SERVICE_ERROR';
-      await record(code).catch((e: unknown) => log.error('usage ledger write failed', { error: e as Error }));
-      throw err;
-    }
+        { selfie: body.selfie, idType: body.id_type, idNumber: body.id_number, threshold, requestId, signal: c.req.raw.signal, callerId: c.get('principal').keyId },
+      ),
+    );
 
     const { decision } = outcome;
-    try {
-      // A charge must be durable before the result is released.
-      await record(decision.match_result);
-    } catch (err) {
-      throw new ApiError('SERVICE_ERROR', 'The result could not be recorded. Retry the request.', undefined, { status: 503, retryable: true, retryAfterSeconds: 1, cause: err });
-    }
+    await meter.result(decision.match_result);
 
     await attempt.settle(decision.match_result);
 
@@ -103,12 +97,14 @@ export function registerFaceComparison(app: OpenAPIHono<AppEnv>, maxBodyBytes?: 
     const response: FaceComparisonResponse = {
       success: true,
       code: 'SUCCESS',
-      message: decision.match_result === 'CONFIRMED' ? 'Face comparison completed: the selfie matches the ID photo.' : 'Face comparison completed: the selfie does not match the ID photo.',
+      message: decision.message,
       verification_type: 'ID_FACE_MATCH',
       data: {
         match_result: decision.match_result,
         confidence: { score: decision.score, threshold: decision.threshold, status: decision.tier },
-        identity: outcome.identity as FaceComparisonResponse['data']['identity'],
+        identity: decision.disclose_identity
+          ? (outcome.identity as FaceComparisonResponse['data']['identity'])
+          : { record: 'WITHHELD', id_type: body.id_type, id_number: maskIdNumber(body.id_number) },
         details: {
           reason_code: decision.reason_code,
           remarks: decision.remarks,

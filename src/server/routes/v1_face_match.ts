@@ -1,18 +1,15 @@
 /** POST /v1/face-match: selfie vs ID image, 0–100 similarity, optional document check; strict envelope. */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { createMiddleware } from 'hono/factory';
-import { ApiError } from '../../api/errors.ts';
-import {
-  FACE_MATCH_CODES,
-  FACE_MATCH_DEFAULT_THRESHOLD,
-  FaceMatchEnvelopeSchema,
-  FaceMatchRequestSchema,
-  faceMatchErrorEnvelope,
-  mexicoCityTimestamp,
-  type FaceMatchCode,
-  type FaceMatchEnvelope,
-} from '../../api/face-match.ts';
-import { matchFaces, type FaceMatchOutcome } from '../../service/face-match.ts';
+import { FaceMatchEnvelopeSchema, FaceMatchRequestSchema, faceMatchErrorCode, faceMatchErrorEnvelope, mexicoCityTimestamp, type FaceMatchEnvelope } from '../../api/face-match.ts';
+import { METERED_ENDPOINTS } from '../../policy/charges.ts';
+import { decideFaceMatch } from '../../policy/face-match.ts';
+import { matchFaces } from '../../service/face-match.ts';
+import { FACE_MATCH_DEFAULT_THRESHOLD } from '../../policy/thresholds.ts';
+import { meterFor } from '../metering.ts';
+import { thresholdWithinFloor } from '../threshold-floor.ts';
+import { toApiError } from '../middleware/errors.ts';
+import { VerificationFailure } from '../../service/failures.ts';
 import { authenticate, requireService } from '../middleware/auth.ts';
 import { admitRequest } from '../middleware/admission.ts';
 import { limitBody } from '../middleware/body-limit.ts';
@@ -22,7 +19,7 @@ import type { AppEnv, ErrorProfile } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
 import { completeVerification } from '../completion.ts';
 
-export const FACE_MATCH_ENDPOINT = '/v1/face-match';
+export const FACE_MATCH_ENDPOINT = METERED_ENDPOINTS.faceMatch;
 
 /** Every error on this route, from the auth middleware on, leaves in the strict envelope. */
 export const faceMatchProfile: ErrorProfile = {
@@ -64,56 +61,26 @@ export function faceMatchRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBodyByte
   });
 }
 
-/** The business result code, in order of precedence: missing face, document, similarity. */
-export function faceMatchCode(outcome: FaceMatchOutcome, threshold: number): FaceMatchCode {
-  if (!outcome.selfie || !outcome.idImage || outcome.similarity === null) return 'NO_FACE_DETECTED';
-  if (outcome.document && !outcome.document.passed) return outcome.document.outcome === 'NO_DOCUMENT_DETECTED' ? 'NO_DOCUMENT_DETECTED' : 'DOCUMENT_TYPE_MISMATCH';
-  return outcome.similarity >= threshold ? 'FACE_MATCH' : 'FACE_MISMATCH';
-}
-
-function messageFor(code: FaceMatchCode, outcome: FaceMatchOutcome): string {
-  if (code === 'NO_FACE_DETECTED') {
-    const where = !outcome.selfie && !outcome.idImage ? 'either image' : !outcome.selfie ? 'the selfie' : 'the ID image';
-    return `No face could be detected in ${where}. Send well-lit, frontal, unobstructed images.`;
-  }
-  if ((code === 'NO_DOCUMENT_DETECTED' || code === 'DOCUMENT_TYPE_MISMATCH') && outcome.document?.reasons.length) {
-    const reasons = outcome.document.reasons.join('; ');
-    return `${FACE_MATCH_CODES[code].message} ${reasons.charAt(0).toUpperCase()}${reasons.slice(1)}.`;
-  }
-  return FACE_MATCH_CODES[code].message;
-}
-
 export function registerFaceMatch(app: OpenAPIHono<AppEnv>, maxBodyBytes?: number): void {
   app.openapi(faceMatchRoute(maxBodyBytes), async (c) => {
     const body = c.req.valid('json');
     const services = c.get('services');
     const requestId = c.get('requestId');
-    const log = c.get('log');
-    const org = c.get('principal').organisation;
-    const threshold = body.threshold ?? FACE_MATCH_DEFAULT_THRESHOLD;
-    const record = (result: string, charged: boolean) =>
-      services.ledger.record({ ts: services.clock.now().toISOString(), request_id: requestId, org_id: org.id, endpoint: FACE_MATCH_ENDPOINT, result, charged });
+    const threshold = thresholdWithinFloor(c, { field: 'threshold', requested: body.threshold, productDefault: FACE_MATCH_DEFAULT_THRESHOLD, scale: 100, code: 'INVALID_THRESHOLD_RANGE' });
+    const meter = meterFor(c, {
+      endpoint: FACE_MATCH_ENDPOINT,
+      failureCode: (err) => faceMatchErrorCode(err instanceof VerificationFailure ? err : toApiError(err)),
+    });
 
-    let outcome: FaceMatchOutcome;
-    try {
-      outcome = await matchFaces(
-        { engine: services.engine, policy: services.policy, documents: services.documents, logger: log },
+    const outcome = await meter.run(() =>
+      matchFaces(
+        { engine: services.engine, policy: services.policy, documents: services.documents, logger: c.get('log') },
         { selfie: body.selfie, idImage: body.idImage, documentType: body.documentType, withCrops: true, signal: c.req.raw.signal },
-      );
-    } catch (err) {
-      const rendered = faceMatchErrorEnvelope(err instanceof ApiError ? err : new ApiError('SERVICE_ERROR'), { requestId, now: services.clock.now() });
-      await record(rendered.body.code, false).catch((e: unknown) => log.error('usage ledger write failed', { error: e as Error }));
-      throw err;
-    }
+      ),
+    );
 
-    const code = faceMatchCode(outcome, threshold);
-    const spec = FACE_MATCH_CODES[code];
-    try {
-      // A billable result must be durable in the ledger before it is released.
-      await record(code, spec.billable);
-    } catch (err) {
-      throw new ApiError('SERVICE_ERROR', 'The result could not be recorded. Retry the request.', undefined, { status: 503, retryable: true, retryAfterSeconds: 1, cause: err });
-    }
+    const decision = decideFaceMatch({ selfieFace: outcome.selfie !== null, idImageFace: outcome.idImage !== null, similarity: outcome.similarity, document: outcome.document }, threshold);
+    const { charged } = await meter.result(decision.code);
 
     await completeVerification(c, {
       endpoint: FACE_MATCH_ENDPOINT,
@@ -123,7 +90,7 @@ export function registerFaceMatch(app: OpenAPIHono<AppEnv>, maxBodyBytes?: numbe
       idNumberMasked: null,
       threshold,
       score: outcome.similarity,
-      verdict: code,
+      verdict: decision.code,
       source: 'id_image',
       review: { kind: 'verdict', score: outcome.similarity, threshold, scale: 100 },
       warnings: outcome.warnings.map((w) => w.risk),
@@ -131,15 +98,15 @@ export function registerFaceMatch(app: OpenAPIHono<AppEnv>, maxBodyBytes?: numbe
     });
     const response: FaceMatchEnvelope = {
       status: 'OK',
-      code,
-      message: messageFor(code, outcome),
+      code: decision.code,
+      message: decision.message,
       requestId,
       timestamp: mexicoCityTimestamp(services.clock.now()),
-      billable: spec.billable,
+      billable: charged,
       result: {
         similarity: outcome.similarity,
-        match: code === 'FACE_MATCH',
-        threshold,
+        match: decision.match,
+        threshold: decision.threshold,
         facesDetected: { selfie: outcome.selfie?.faces.length ?? 0, idImage: outcome.idImage?.faces.length ?? 0 },
         document: outcome.document,
       },

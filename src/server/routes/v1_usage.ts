@@ -1,10 +1,9 @@
-/** GET /v1/usage: the calling organisation's face-comparison usage (totals and per-day counts). */
+/** GET /v1/usage: the calling organisation's usage of one metered endpoint (totals and per-day counts). */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { errorResponse } from '../../api/envelope.ts';
 import { UsageQuerySchema, UsageResponseSchema, type UsageResponse } from '../../api/usage.ts';
 import { authenticate } from '../middleware/auth.ts';
 import type { AppEnv } from '../env.ts';
-import { ENDPOINT as FACE_COMPARISON } from './v1_face_comparison.ts';
 
 export const usageRoute = createRoute({
   method: 'get',
@@ -12,27 +11,29 @@ export const usageRoute = createRoute({
   operationId: 'usage',
   tags: ['Billing'],
   summary: "The calling organisation's usage",
-  description: 'Totals and per-day (UTC) counts of face comparisons for the organisation that owns the API key. `charged` counts CONFIRMED results only.',
+  description:
+    'Totals and per-day (UTC) counts for the organisation that owns the API key, for one metered endpoint (`endpoint`, default /v1/face-comparison). ' +
+    '`charged` follows each product\'s charge rule: CONFIRMED only on the face comparison; every completed result on /v1/face-match and /v1/face-match-report.',
   security: [{ bearerAuth: [] }],
   middleware: [authenticate] as const,
   request: { query: UsageQuerySchema },
   responses: {
     200: { description: 'Usage counts.', content: { 'application/json': { schema: UsageResponseSchema } } },
-    400: errorResponse('VALIDATION_ERROR: malformed from/to.'),
+    400: errorResponse('VALIDATION_ERROR: malformed from/to or an unknown endpoint.'),
     401: errorResponse('UNAUTHORIZED'),
   },
 });
 
 export function registerUsage(app: OpenAPIHono<AppEnv>): void {
   app.openapi(usageRoute, async (c) => {
-    const { from, to } = c.req.valid('query');
+    const { endpoint, from, to } = c.req.valid('query');
     const org = c.get('principal').organisation;
-    const summary = await c.get('services').ledger.usage(org.id, { endpoint: FACE_COMPARISON, from, to });
+    const summary = await c.get('services').ledger.usage(org.id, { endpoint, from, to });
     const body: UsageResponse = {
       success: true,
       code: 'SUCCESS',
       message: 'Usage for your organisation.',
-      data: { organisation_id: org.id, endpoint: FACE_COMPARISON, from: from ?? null, to: to ?? null, totals: summary.totals, daily: summary.daily },
+      data: { organisation_id: org.id, endpoint, from: from ?? null, to: to ?? null, totals: summary.totals, daily: summary.daily },
       meta: { request_id: c.get('requestId') },
     };
     c.header('Cache-Control', 'no-store');

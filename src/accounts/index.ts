@@ -1,3 +1,0 @@
-export * from './config.ts';
-export * from './keys.ts';
-export * from './store.ts';

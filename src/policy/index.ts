@@ -1,3 +1,0 @@
-export * from './calibration.ts';
-export * from './policy.ts';
-export * from './thresholds.ts';
