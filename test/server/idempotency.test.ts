@@ -54,6 +54,15 @@ describe.each(ROUTES)('Idempotency-Key on $path', (route) => {
 });
 
 describe('Idempotency-Key rules', () => {
+  it('is documented in the OpenAPI document of the three routes, with its 409', async () => {
+    const doc = await (await createHarness().app.request('/openapi.json')).json();
+    for (const route of ROUTES) {
+      const op = doc.paths[route.path].post;
+      expect(op.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ in: 'header', name: 'idempotency-key', required: false })]));
+      expect(op.responses['409']).toBeDefined();
+    }
+  });
+
   it('keys are per organisation: another org with the same key runs its own request', async () => {
     const ledger = createMemoryLedger();
     const h = createHarness({ ledger });
