@@ -173,3 +173,11 @@ export function faceWarnings(role: ImageRole, analysis: Pick<FaceAnalysis, 'face
   }
   return out;
 }
+
+/** The warnings of a face-comparison answer: a below-threshold score first, then the selfie's findings (liveness included). */
+export function comparisonWarnings(selfie: Parameters<typeof faceWarnings>[1], decision: { score: number; threshold: number }): FaceWarning[] {
+  const warnings = faceWarnings('selfie', selfie, { liveness: true });
+  const low = similarityWarning({ score: decision.score, threshold: decision.threshold });
+  if (low) warnings.unshift(low);
+  return warnings;
+}

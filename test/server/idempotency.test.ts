@@ -18,9 +18,9 @@ afterEach(() => {
 });
 
 const ROUTES = [
-  { path: '/v1/face-comparison', body: () => validBody({ selfie: selfieWithSimilarity(0.95) }), other: () => validBody({ selfie: selfieWithSimilarity(0.2) }), code: (j: { code: string }) => j.code },
-  { path: '/v1/face-match', body: () => ({ selfie: selfieWithSimilarity(0.95), idImage: ID_IMAGE }), other: () => ({ selfie: selfieWithSimilarity(0.5), idImage: ID_IMAGE }), code: (j: { code: string }) => j.code },
-  { path: '/v1/face-match-report', body: () => ({ selfie: selfieWithSimilarity(0.95), idImage: ID_IMAGE }), other: () => ({ selfie: selfieWithSimilarity(0.5), idImage: ID_IMAGE }), code: (j: { code: string }) => j.code },
+  { path: '/v1/face-comparison', body: () => validBody({ selfie: selfieWithSimilarity(0.95) }), other: () => validBody({ selfie: selfieWithSimilarity(0.2) }), code: (j: { code?: string }) => j.code },
+  { path: '/v1/face-match', body: () => ({ selfie: selfieWithSimilarity(0.95), idImage: ID_IMAGE }), other: () => ({ selfie: selfieWithSimilarity(0.5), idImage: ID_IMAGE }), code: (j: { code?: string }) => j.code },
+  { path: '/v1/face-match-report', body: () => ({ selfie: selfieWithSimilarity(0.95), idImage: ID_IMAGE }), other: () => ({ selfie: selfieWithSimilarity(0.5), idImage: ID_IMAGE }), code: (j: { code?: string }) => j.code },
 ] as const;
 
 describe.each(ROUTES)('Idempotency-Key on $path', (route) => {
