@@ -21,8 +21,6 @@ export const FACE_MATCH_ERRORS = {
   IDEMPOTENCY_KEY_REUSED: { http: 409, message: 'This Idempotency-Key was already used with a different request, or that request is still running.' },
   /** A per-key or per-identity limit (Retry-After says when to retry). */
   RATE_LIMIT_EXCEEDED: { http: 429, message: 'Too many requests; retry later.' },
-  /** The Idempotency-Key was used with another request, or its first request is still running. */
-  IDEMPOTENCY_KEY_REUSED: { http: 409, message: 'This Idempotency-Key was already used with a different request, or that request is still running.' },
   INTERNAL_ERROR: { http: 500, message: 'An unexpected server error occurred. Retry with exponential backoff.' },
   SERVICE_UNAVAILABLE: { http: 503, message: 'The service is temporarily unavailable. Retry later.' },
 } as const satisfies Record<string, { http: number; message: string }>;
