@@ -57,7 +57,7 @@ export async function startReplica(name: string, env: FleetEnv & Record<string, 
   const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: REPO_ROOT,
-    // The demo registries and the demo organisation, on purpose (FACEMATCH_DEMO), unless the caller says otherwise.
+    // The demo organisation and key unless the caller configures accounts (a configured file always wins).
     env: { ...process.env, LOG_LEVEL: 'warn', FACEMATCH_DEMO: 'on', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
