@@ -40,7 +40,7 @@ try {
       '',
       ...replicas.map((r) => `replica ${r.name}: ${r.url}  (pid ${r.child.pid})`),
       '',
-      'Each replica serves the demo registries and the demo key; they share the ledger (PostgreSQL),',
+      'Each replica runs the demo (FACEMATCH_DEMO=on: demo registries, demo key); they share the ledger (PostgreSQL),',
       'the reference cache and the report image links (Redis). Try:',
       `  curl -s ${replicas[0]!.url}/health`,
       `  curl -s ${replicas.at(-1)!.url}/v1/usage -H 'Authorization: Bearer fm_demo_local_only_5b0d0c6f3a9e41d2'`,

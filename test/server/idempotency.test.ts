@@ -5,7 +5,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryLedger } from '../../src/billing/ledger.ts';
 import { openFileIdempotencyStore } from '../../src/state/idempotency/file-store.ts';
-import { createMemoryIdempotencyStore, type IdempotencyStore } from '../../src/state/idempotency/store.ts';
+import { createHash } from 'node:crypto';
+import { hashIdempotencyKey } from '../../src/state/idempotency/seal.ts';
+import { createMemoryIdempotencyStore, IDEMPOTENCY_LEASE_MS, type IdempotencyStore } from '../../src/state/idempotency/store.ts';
 import { createHarness, KEYS, validBody } from '../support/app.ts';
 import { ID_IMAGE, movableClock, post } from '../support/face-match.ts';
 import { selfieWithSimilarity } from '../support/fake-engine.ts';
@@ -52,6 +54,15 @@ describe.each(ROUTES)('Idempotency-Key on $path', (route) => {
 });
 
 describe('Idempotency-Key rules', () => {
+  it('is documented in the OpenAPI document of the three routes, with its 409', async () => {
+    const doc = await (await createHarness().app.request('/openapi.json')).json();
+    for (const route of ROUTES) {
+      const op = doc.paths[route.path].post;
+      expect(op.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ in: 'header', name: 'idempotency-key', required: false })]));
+      expect(op.responses['409']).toBeDefined();
+    }
+  });
+
   it('keys are per organisation: another org with the same key runs its own request', async () => {
     const ledger = createMemoryLedger();
     const h = createHarness({ ledger });
@@ -109,15 +120,31 @@ describe('Idempotency-Key rules', () => {
     const h = createHarness({ idempotency: store });
     const scope = { orgId: 'acme', keyHash: 'x' };
     // Claim directly, as a first request still running on another replica would.
-    const { hashIdempotencyKey } = await import('../../src/state/idempotency/seal.ts');
     const body = JSON.stringify(validBody({ selfie: selfieWithSimilarity(0.95) }));
-    const { createHash } = await import('node:crypto');
     const requestHash = createHash('sha256').update('POST /v1/face-comparison\n').update(body).digest('hex');
-    await store.begin({ ...scope, keyHash: hashIdempotencyKey('busy', 'acme') }, requestHash, new Date('2026-11-23T12:00:00.000Z'));
+    await store.begin({ ...scope, keyHash: hashIdempotencyKey('busy', 'acme') }, requestHash, new Date('2026-11-23T12:00:00.000Z'), 'FIRSTATTEMPT');
     const res = await h.compare(body, { headers: { 'Idempotency-Key': 'busy' } });
     expect(res.status).toBe(409);
     expect(res.headers.get('retry-after')).toBe('1');
     expect(await res.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_IN_PROGRESS', retryable: true });
+  });
+
+  it('a retry after the first attempt died (lease over) runs under its request id: a charge it recorded is not repeated', async () => {
+    const clock = movableClock();
+    const store = createMemoryIdempotencyStore();
+    const ledger = createMemoryLedger();
+    const h = createHarness({ idempotency: store, ledger, clock });
+    const body = JSON.stringify(validBody({ selfie: selfieWithSimilarity(0.95) }));
+    const requestHash = createHash('sha256').update('POST /v1/face-comparison\n').update(body).digest('hex');
+    // The first attempt claimed the key, recorded its charge, and died before answering.
+    await store.begin({ orgId: 'acme', keyHash: hashIdempotencyKey('order-7', 'acme') }, requestHash, clock.now(), 'DEADATTEMPT1');
+    await ledger.record({ ts: clock.now().toISOString(), request_id: 'DEADATTEMPT1', org_id: 'acme', endpoint: '/v1/face-comparison', result: 'CONFIRMED' });
+    expect((await h.compare(body, { headers: { 'Idempotency-Key': 'order-7' } })).status).toBe(409);
+    clock.advance(IDEMPOTENCY_LEASE_MS + 1);
+    const retry = await h.compare(body, { headers: { 'Idempotency-Key': 'order-7' } });
+    expect(retry.status).toBe(200);
+    expect((await retry.json()).meta.request_id).toBe('DEADATTEMPT1');
+    expect(ledger.records.filter((r) => r.charged)).toHaveLength(1);
   });
 
   it('the file store survives a restart, and keeps no body, no key and no clear answer', async () => {

@@ -18,7 +18,7 @@ describe('GET /openapi.json', () => {
     const doc = await (await createHarness().app.request('/openapi.json')).json();
     const op = doc.paths['/v1/face-comparison'].post;
     expect(op.security).toEqual([{ bearerAuth: [] }]);
-    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403', '404', '413', '422', '429', '500', '503']);
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409', '413', '422', '429', '500', '503']);
     const req = doc.components.schemas.FaceComparisonRequest;
     expect(req.required.sort()).toEqual(['id_number', 'id_type', 'selfie']);
     expect(req.properties.threshold).toMatchObject({ minimum: 0, maximum: 1, default: 0.75 });
@@ -33,7 +33,7 @@ describe('GET /openapi.json', () => {
     const doc = await (await createHarness().app.request('/openapi.json')).json();
     const match = doc.paths['/v1/face-match'].post;
     expect(match.security).toEqual([{ bearerAuth: [] }]);
-    expect(Object.keys(match.responses).sort()).toEqual(['200', '400', '401', '403', '413', '429', '500', '503']);
+    expect(Object.keys(match.responses).sort()).toEqual(['200', '400', '401', '403', '409', '413', '429', '500', '503']);
     const req = doc.components.schemas.FaceMatchRequest;
     expect(req.required.sort()).toEqual(['idImage', 'selfie']);
     expect(req.properties.threshold).toMatchObject({ minimum: 1, maximum: 100, default: 90 });

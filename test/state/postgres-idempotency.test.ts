@@ -38,15 +38,16 @@ describeWithServers('PostgreSQL idempotency store', ['postgres'], () => {
     const store = createPostgresIdempotencyStore(db.pool);
     const scope = { orgId: 'acme', keyHash: 'k'.repeat(64) };
     const t0 = new Date('2026-11-23T12:00:00.000Z');
-    const claims = await Promise.all(Array.from({ length: 8 }, () => store.begin(scope, 'h1', t0)));
-    expect(claims.filter((c) => c.state === 'new')).toHaveLength(1);
+    const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => store.begin(scope, 'h1', t0, `REQ${i}`)));
+    const winners = claims.filter((c) => c.state === 'new');
+    expect(winners).toHaveLength(1);
     expect(claims.filter((c) => c.state === 'in_progress')).toHaveLength(7);
-    expect((await store.begin(scope, 'h2', t0)).state).toBe('mismatch');
-    // The claimant died (kill -9): after the lease the same request may run again.
-    expect((await store.begin(scope, 'h1', new Date(t0.getTime() + IDEMPOTENCY_LEASE_MS + 1))).state).toBe('new');
+    expect((await store.begin(scope, 'h2', t0, 'OTHER')).state).toBe('mismatch');
+    // The claimant died (kill -9): after the lease the same request runs again, under the dead one's id.
+    expect(await store.begin(scope, 'h1', new Date(t0.getTime() + IDEMPOTENCY_LEASE_MS + 1), 'RETRY')).toEqual(winners[0]);
     await store.complete(scope, 'h1', { status: 200, sealed: new Uint8Array([1, 2, 3]) }, t0);
-    expect(await store.begin(scope, 'h1', t0)).toEqual({ state: 'replay', answer: { status: 200, sealed: new Uint8Array([1, 2, 3]) } });
+    expect(await store.begin(scope, 'h1', t0, 'R2')).toEqual({ state: 'replay', answer: { status: 200, sealed: new Uint8Array([1, 2, 3]) } });
     await store.release(scope, 'h1'); // a finished record is not released
-    expect((await store.begin(scope, 'h1', t0)).state).toBe('replay');
+    expect((await store.begin(scope, 'h1', t0, 'R3')).state).toBe('replay');
   });
 });

@@ -31,7 +31,7 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   const body = new Uint8Array(await c.req.arrayBuffer());
   const requestHash = createHash('sha256').update(`${c.req.method} ${c.req.path}\n`).update(body).digest('hex');
 
-  const claim = await store.begin(scope, requestHash, clock.now());
+  const claim = await store.begin(scope, requestHash, clock.now(), c.get('requestId'));
   if (claim.state === 'mismatch') throw new ApiError('IDEMPOTENCY_KEY_REUSED');
   if (claim.state === 'in_progress') throw new ApiError('IDEMPOTENCY_KEY_IN_PROGRESS', undefined, undefined, { retryable: true, retryAfterSeconds: 1 });
   if (claim.state === 'replay') {
@@ -47,6 +47,12 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     throw new ApiError('IDEMPOTENCY_KEY_REUSED');
   }
 
+  if (claim.requestId !== c.get('requestId')) {
+    // An earlier attempt died holding the key: this one continues it, under its request id.
+    c.get('log').info('idempotent request resumed', { resumed_request_id: claim.requestId });
+    c.set('requestId', claim.requestId);
+    c.set('log', c.get('log').child({ resumed_request_id: claim.requestId }));
+  }
   try {
     await next();
   } catch (err) {

@@ -14,6 +14,7 @@ import { limitBody } from '../middleware/body-limit.ts';
 import { limitIdentityAttempts } from '../middleware/identity-limits.ts';
 import { requireJson } from '../middleware/json.ts';
 import { idempotency } from '../middleware/idempotency.ts';
+import { IdempotencyHeadersSchema } from '../../api/idempotency.ts';
 import type { AppEnv } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
 import { createMiddleware } from 'hono/factory';
@@ -39,15 +40,14 @@ export function faceComparisonRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBod
       'Only CONFIRMED results are charged. A registry outage is reported as HTTP 503 SERVICE_ERROR with `retryable: true` and a Retry-After header, never as a MISMATCH.',
     security: [{ bearerAuth: [] }],
     middleware: [markVerificationType, authenticate, requireService('face_match'), admitRequest, limitBody(maxBodyBytes), requireJson, idempotency] as const,
-    request: {
-      body: { required: true, content: { 'application/json': { schema: FaceComparisonRequestSchema } } },
-    },
+    request: { headers: IdempotencyHeadersSchema, body: { required: true, content: { 'application/json': { schema: FaceComparisonRequestSchema } } } },
     responses: {
       200: { description: 'The comparison completed: CONFIRMED or MISMATCH.', content: { 'application/json': { schema: FaceComparisonResponseSchema } } },
       400: errorResponse('VALIDATION_ERROR, INVALID_THRESHOLD, INVALID_THRESHOLD_RANGE or INVALID_INPUT.'),
       401: errorResponse('UNAUTHORIZED: missing, malformed or unknown API key.'),
       403: errorResponse('FORBIDDEN (organisation not approved) or SUBSCRIPTION_REQUIRED (face_match not enabled).'),
       404: errorResponse('ID_NOT_FOUND: no record, or no usable reference photo (`details.reason`).'),
+      409: errorResponse('IDEMPOTENCY_KEY_REUSED (the Idempotency-Key was used with another body) or IDEMPOTENCY_KEY_IN_PROGRESS (its first request is still running; retryable).'),
       413: errorResponse('PAYLOAD_TOO_LARGE: body over the limit or selfie over 10 MB decoded.'),
       429: errorResponse('RATE_LIMIT_EXCEEDED: a limit of the API key or of the ID number was reached (`details.reason`); honour Retry-After.'),
       422: errorResponse('LANDMARKS_NOT_FOUND: no face in the selfie or in the registry photo (`details.image`).'),

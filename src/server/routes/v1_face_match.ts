@@ -15,6 +15,7 @@ import { admitRequest } from '../middleware/admission.ts';
 import { limitBody } from '../middleware/body-limit.ts';
 import { requireJson } from '../middleware/json.ts';
 import { idempotency } from '../middleware/idempotency.ts';
+import { IdempotencyHeadersSchema } from '../../api/idempotency.ts';
 import type { AppEnv, ErrorProfile } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
 import { completeVerification } from '../completion.ts';
@@ -47,12 +48,13 @@ export function faceMatchRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBodyByte
       'Errors (status ERROR, not billable, result null): INVALID_REQUEST (400/413, per-field `errors`), UNAUTHORIZED (401), FORBIDDEN (403), RATE_LIMIT_EXCEEDED (429, with Retry-After), INTERNAL_ERROR (500), SERVICE_UNAVAILABLE (503).',
     security: [{ bearerAuth: [] }],
     middleware: [useFaceMatchProfile, authenticate, requireService('face_match'), admitRequest, limitBody(maxBodyBytes), requireJson, idempotency] as const,
-    request: { body: { required: true, content: { 'application/json': { schema: FaceMatchRequestSchema } } } },
+    request: { headers: IdempotencyHeadersSchema, body: { required: true, content: { 'application/json': { schema: FaceMatchRequestSchema } } } },
     responses: {
       200: envelopeResponse('Processed: FACE_MATCH, FACE_MISMATCH, NO_FACE_DETECTED, NO_DOCUMENT_DETECTED or DOCUMENT_TYPE_MISMATCH.'),
       400: envelopeResponse('INVALID_REQUEST: per-field `errors`.'),
       401: envelopeResponse('UNAUTHORIZED: missing, malformed or unknown API key.'),
       403: envelopeResponse('FORBIDDEN: organisation not approved or not subscribed to face_match.'),
+      409: envelopeResponse('IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with another body, or its first request is still running.'),
       413: envelopeResponse('INVALID_REQUEST: body over the server limit or an image over 10 MB decoded.'),
       429: envelopeResponse('RATE_LIMIT_EXCEEDED: the API key\'s requests per minute or per day; honour Retry-After.'),
       500: envelopeResponse('INTERNAL_ERROR.'),

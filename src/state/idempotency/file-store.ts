@@ -33,7 +33,7 @@ export async function openFileIdempotencyStore(file: string, now: () => Date = (
         lines++;
         try {
           const l = JSON.parse(text) as Line;
-          if (l.e > t) table.records.set(`${l.o}\u0000${l.k}`, { requestHash: l.h, expiresAt: l.e, lockedUntil: 0, answer: { status: l.s, sealed: Buffer.from(l.r, 'base64') } });
+          if (l.e > t) table.records.set(`${l.o}\u0000${l.k}`, { requestHash: l.h, expiresAt: l.e, lockedUntil: 0, requestId: '', answer: { status: l.s, sealed: Buffer.from(l.r, 'base64') } });
         } catch {
           // A torn last line: that answer was never released.
         }
@@ -62,8 +62,8 @@ export async function openFileIdempotencyStore(file: string, now: () => Date = (
   let handle: FileHandle | undefined = await open(file, 'a', 0o600);
   let chain: Promise<unknown> = Promise.resolve();
   return {
-    async begin(scope, requestHash, at) {
-      return table.begin(scope, requestHash, at);
+    async begin(scope, requestHash, at, requestId) {
+      return table.begin(scope, requestHash, at, requestId);
     },
     complete(scope, requestHash, answer) {
       const write = async () => {

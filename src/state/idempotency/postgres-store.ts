@@ -9,26 +9,30 @@ import { IDEMPOTENCY_LEASE_MS, IDEMPOTENCY_TTL_MS, type IdempotencyStore } from 
 export function createPostgresIdempotencyStore(pool: Pool): IdempotencyStore {
   let lastPurge = 0;
   return {
-    async begin(scope, requestHash, now) {
+    async begin(scope, requestHash, now, requestId) {
       return pgCall('idempotency claim', async () => {
         if (now.getTime() - lastPurge > 10 * 60_000) {
           lastPurge = now.getTime();
           await pool.query('DELETE FROM idempotency_keys WHERE expires_at < $1', [now]);
         }
         // Take the key if it is new, expired, or claimed by a request of the same body that died.
-        const claimed = await pool.query(
-          `INSERT INTO idempotency_keys (org_id, key_hash, request_hash, locked_until, created_at, expires_at)
-           VALUES ($1, $2, $3, $4, $5, $6)
+        const claimed = await pool.query<{ request_id: string }>(
+          `INSERT INTO idempotency_keys (org_id, key_hash, request_hash, locked_until, created_at, expires_at, request_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT (org_id, key_hash) DO UPDATE
              SET request_hash = EXCLUDED.request_hash, locked_until = EXCLUDED.locked_until,
-                 created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at, status = NULL, response = NULL
+                 created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at, status = NULL, response = NULL,
+                 -- Taking over a dead attempt of the same request: keep its request id (charged once).
+                 request_id = CASE WHEN idempotency_keys.expires_at > EXCLUDED.created_at
+                                   THEN coalesce(idempotency_keys.request_id, EXCLUDED.request_id)
+                                   ELSE EXCLUDED.request_id END
              WHERE idempotency_keys.expires_at <= EXCLUDED.created_at
                 OR (idempotency_keys.status IS NULL AND idempotency_keys.locked_until <= EXCLUDED.created_at
                     AND idempotency_keys.request_hash = EXCLUDED.request_hash)
-           RETURNING 1`,
-          [scope.orgId, scope.keyHash, requestHash, new Date(now.getTime() + IDEMPOTENCY_LEASE_MS), now, new Date(now.getTime() + IDEMPOTENCY_TTL_MS)],
+           RETURNING request_id`,
+          [scope.orgId, scope.keyHash, requestHash, new Date(now.getTime() + IDEMPOTENCY_LEASE_MS), now, new Date(now.getTime() + IDEMPOTENCY_TTL_MS), requestId],
         );
-        if (claimed.rowCount) return { state: 'new' as const };
+        if (claimed.rows[0]) return { state: 'new' as const, requestId: claimed.rows[0].request_id };
         const { rows } = await pool.query<{ request_hash: string; status: number | null; response: Buffer | null }>(
           'SELECT request_hash, status, response FROM idempotency_keys WHERE org_id = $1 AND key_hash = $2',
           [scope.orgId, scope.keyHash],

@@ -24,14 +24,15 @@ export interface StoredAnswer {
 }
 
 export type Claim =
-  | { state: 'new' }
+  /** Run the request under `requestId`: the caller's own, or that of an attempt that died holding the key. */
+  | { state: 'new'; requestId: string }
   | { state: 'replay'; answer: StoredAnswer }
   | { state: 'in_progress' }
   | { state: 'mismatch' };
 
 export interface IdempotencyStore {
-  /** Claim the key for this request, or report what the earlier request with it left. */
-  begin(scope: IdempotencyScope, requestHash: string, now: Date): Promise<Claim>;
+  /** Claim the key for this request (`requestId`), or report what the earlier request with it left. */
+  begin(scope: IdempotencyScope, requestHash: string, now: Date, requestId: string): Promise<Claim>;
   /** Keep the first answer for 24 h from the claim. */
   complete(scope: IdempotencyScope, requestHash: string, answer: StoredAnswer, now: Date): Promise<void>;
   /** Drop an unfinished claim (the request failed in a way worth retrying). */
@@ -44,6 +45,7 @@ export interface MemoryRecord {
   /** Epoch ms. */
   expiresAt: number;
   lockedUntil: number;
+  requestId: string;
   answer?: StoredAnswer;
 }
 
@@ -54,7 +56,7 @@ export class IdempotencyTable {
   readonly records = new Map<string, MemoryRecord>();
   private lastPurge = 0;
 
-  begin(scope: IdempotencyScope, requestHash: string, now: Date): Claim {
+  begin(scope: IdempotencyScope, requestHash: string, now: Date, requestId: string): Claim {
     const key = scopeKey(scope);
     const t = now.getTime();
     // Drop expired records now and then (no timers: time follows the caller's clock).
@@ -67,9 +69,11 @@ export class IdempotencyTable {
       if (rec.requestHash !== requestHash) return { state: 'mismatch' };
       if (rec.answer) return { state: 'replay', answer: rec.answer };
       if (rec.lockedUntil > t) return { state: 'in_progress' };
+      // The earlier attempt died: run again under its request id (the ledger counts an id once).
+      requestId = rec.requestId;
     }
-    this.records.set(key, { requestHash, expiresAt: t + IDEMPOTENCY_TTL_MS, lockedUntil: t + IDEMPOTENCY_LEASE_MS });
-    return { state: 'new' };
+    this.records.set(key, { requestHash, expiresAt: t + IDEMPOTENCY_TTL_MS, lockedUntil: t + IDEMPOTENCY_LEASE_MS, requestId });
+    return { state: 'new', requestId };
   }
 
   complete(scope: IdempotencyScope, requestHash: string, answer: StoredAnswer): MemoryRecord | undefined {
@@ -94,8 +98,8 @@ export class IdempotencyTable {
 export function createMemoryIdempotencyStore(): IdempotencyStore {
   const table = new IdempotencyTable();
   return {
-    async begin(scope, requestHash, now) {
-      return table.begin(scope, requestHash, now);
+    async begin(scope, requestHash, now, requestId) {
+      return table.begin(scope, requestHash, now, requestId);
     },
     async complete(scope, requestHash, answer) {
       table.complete(scope, requestHash, answer);
