@@ -28,6 +28,7 @@ import { readKeyFile } from './receipts/keys.ts';
 import { createEphemeralReceiptSigner, createReceiptSigner } from './receipts/signer.ts';
 import { decisionLogPathBeside, openFileDecisionLog } from './review/decision-log.ts';
 import { createMemoryReviewQueue } from './review/queue.ts';
+import { createRedisReviewQueue } from './review/redis-queue.ts';
 
 import type { FaceEngine } from './engine/types.ts';
 
@@ -91,13 +92,18 @@ async function main(): Promise<void> {
   // Receipts: keys from FACEMATCH_RECEIPT_KEYS (a JWK Set; the last private key signs), else an in-memory key.
   const receiptKeyFile = env.FACEMATCH_RECEIPT_KEYS;
   const receipts = receiptKeyFile ? createReceiptSigner(readKeyFile(fromRepoRoot(receiptKeyFile))) : createEphemeralReceiptSigner();
+  // Resolving the key now makes a key file without a usable signing key a start-up error, not a failed request.
+  const receiptKid = await receipts.activeKid();
   if (!receiptKeyFile) {
-    logger.warn('no FACEMATCH_RECEIPT_KEYS: receipts are signed with a key generated in memory; they stop verifying against this service after a restart, and replicas do not share it (see README)', { kid: await receipts.activeKid() });
+    logger.warn('no FACEMATCH_RECEIPT_KEYS: receipts are signed with a key generated in memory; they stop verifying against this service after a restart, and replicas do not share it (see README)', { kid: receiptKid });
   }
-  // Review queue: cases and crops in memory; decisions durable, beside the usage ledger.
+  // Review queue: cases and crops in memory (or Redis); decisions durable, beside the usage ledger.
   const reviewDecisions = await openFileDecisionLog(env.FACEMATCH_REVIEW_DECISIONS ? fromRepoRoot(env.FACEMATCH_REVIEW_DECISIONS) : decisionLogPathBeside(fromRepoRoot(env.FACEMATCH_LEDGER)));
   const review = {
-    queue: createMemoryReviewQueue({ clock: systemClock, ttlMs: env.FACEMATCH_REVIEW_TTL_MINUTES * 60_000 }),
+    // With REDIS_URL the cases and crops live in Redis memory, shared by the replicas.
+    queue: redis
+      ? createRedisReviewQueue({ redis, ttlMs: env.FACEMATCH_REVIEW_TTL_MINUTES * 60_000 })
+      : createMemoryReviewQueue({ clock: systemClock, ttlMs: env.FACEMATCH_REVIEW_TTL_MINUTES * 60_000 }),
     decisions: reviewDecisions,
     margin: env.FACEMATCH_REVIEW_MARGIN,
   };

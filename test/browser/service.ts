@@ -32,7 +32,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
       ...process.env,
       PORT: String(port),
       FACEMATCH_LEDGER: path.join(state, 'usage.jsonl'),
-      FACEMATCH_CONFIG: path.join(state, 'no-accounts.json'),
+      FACEMATCH_DEMO: 'on',
       LOG_LEVEL: 'warn',
       ...env,
     },
