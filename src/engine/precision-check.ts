@@ -6,9 +6,9 @@
  * Otherwise it runs the float net, and says why.
  *
  * Measured with onnxruntime 1.30 (native AVX-512 VNNI, and the same CPU emulated as AVX2-only
- * Haswell by qemu): the 7-bit-weight net agrees to ≥ 0.9990 on both crops, with bit-identical descriptors on both CPUs; a full-range
- * int8 net agrees to 0.9996 with VNNI but only 0.9929 on the stripes without it, where its 16-bit
- * pair sums saturate. The threshold sits between.
+ * Haswell by qemu): the 7-bit-weight net agrees to ≥ 0.9990 on both crops, with bit-identical
+ * descriptors on both CPUs; a full-range int8 net agrees to 0.9996 with VNNI but only 0.9929 on
+ * the stripes without it, where its 16-bit pair sums saturate. The threshold sits between.
  */
 import type { ModelSession } from './sessions.ts';
 import type { PrecisionInUse } from './types.ts';

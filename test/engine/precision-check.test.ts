@@ -8,6 +8,8 @@ import { createFaceEngine, createInProcessEngine } from '../../src/engine/index.
 import { FACEAPI_CHIP_SIZE, faceApiDescriptors } from '../../src/engine/families/faceapi-recognizer.ts';
 import { checkCrops, choosePrecision, INT8_AGREEMENT, int8Agreement, stripesCrop, syntheticFaceCrop } from '../../src/engine/precision-check.ts';
 import { openSession, type ModelSession } from '../../src/engine/sessions.ts';
+import { createHarness } from '../support/app.ts';
+import { createFakeEngine } from '../support/fake-engine.ts';
 
 describe('check crops', () => {
   it('are deterministic 150×150 RGB images in 0..255, the stripes at the extremes', () => {
@@ -80,5 +82,14 @@ describe('engine precision report', () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe('GET /health', () => {
+  it('reports the precision the engine runs in, and why', async () => {
+    const precision = { recognizer: 'float32' as const, reason: 'int8 and float descriptors of the fixed check crops agree to cosine 0.99290 (< 0.997): this CPU\'s int8 kernels differ, so the float net runs' };
+    const res = await createHarness({ engine: Object.assign(createFakeEngine(), { precision }) }).app.request('/health');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', precision });
   });
 });
