@@ -1,5 +1,6 @@
 /** The receipt and crop-link fields as they appear in response schemas (OpenAPI). */
 import { z } from '@hono/zod-openapi';
+import { IdempotencyHeadersSchema } from '../api/idempotency.ts';
 
 /** The header that carries the receipt on every completed verification (the only place on the strict envelopes). */
 export const RECEIPT_HEADER = 'Facematch-Receipt';
@@ -7,6 +8,20 @@ export const RECEIPT_HEADER = 'Facematch-Receipt';
 export const CROPS_HEADER = 'Facematch-Crops';
 /** Response headers with the crop links, when they were asked for. */
 export const CROP_LINK_HEADERS = { selfie: 'Facematch-Crop-Selfie', reference: 'Facematch-Crop-Reference' } as const;
+
+/**
+ * The request headers of the routes that complete a verification. Facematch-Crops is declared as a
+ * free string (not an enum) because any other value is ignored rather than refused.
+ */
+export const VerificationHeadersSchema = IdempotencyHeadersSchema.extend({
+  'facematch-crops': z
+    .string()
+    .optional()
+    .openapi({
+      description: `Optional. \`links\` (any case) asks for temporary links to the two aligned face crops: in the ${CROP_LINK_HEADERS.selfie} and ${CROP_LINK_HEADERS.reference} response headers, and in \`meta.crops\` where the envelope has a meta. Any other value is ignored.`,
+      example: 'links',
+    }),
+});
 
 export const ReceiptJwsSchema = z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/).openapi({
   description:

@@ -1,6 +1,6 @@
 /**
  * End to end in real Chromium: the service as `npm start` runs it (demo registries, real engine), the
- * console's sign-in, a demo verification through the page, a review decision, the usage chart, the
+ * console's sign-in, a demo verification through the page, a review decision, the usage chart per endpoint, the
  * camera path, and the /docs reference page, with screenshots that must not be blank and no request
  * leaving the service. Skipped, with a message, where Debian's chromium is not installed (CI installs it).
  * FACEMATCH_SCREENSHOTS_DIR=docs/screenshots refreshes the README's screenshots.
@@ -140,11 +140,17 @@ describe.skipIf(!hasChromium || !hasPhotos)('console and API reference in Chromi
     expect(list.data.cases[0]).toMatchObject({ status: 'APPROVED', decision: { decision: 'APPROVE', reviewer: 'QA reviewer' } });
   });
 
-  it('shows usage totals and a daily chart', async () => {
+  it('shows usage totals and a daily chart per endpoint', async () => {
     await page.getByRole('link', { name: 'Usage' }).click();
     await page.locator('svg.chart').waitFor();
     expect(await page.locator('.totals tbody td').first().textContent()).toBe('1');
+    expect(await unlabelledControls()).toEqual([]);
     await shot('console-usage.png');
+    // The face match has not been called yet: its own figures, not the face comparison's.
+    await page.getByLabel('Endpoint').selectOption('/v1/face-match');
+    await page.getByRole('heading', { name: /^Face match / }).waitFor();
+    expect(await page.locator('.totals tbody td').first().textContent()).toBe('0');
+    expect(await page.locator('svg.chart').count()).toBe(0);
   });
 
   it('takes a selfie with the camera and compares two images at phone width', async () => {
@@ -163,6 +169,17 @@ describe.skipIf(!hasChromium || !hasPhotos)('console and API reference in Chromi
     // Nothing is wider than the phone.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot('console-phone.png');
+
+    // That comparison is metered on /v1/face-match, which the Usage view now charts, still at phone width.
+    await page.getByRole('link', { name: 'Usage' }).click();
+    await page.getByLabel('Endpoint').selectOption('/v1/face-match');
+    await page.locator('svg.chart[aria-label^="Face match:"]').waitFor();
+    expect(await page.locator('.totals tbody td').first().textContent()).toBe('1');
+    // Whatever the result, the day's one request is drawn (a result with no face as "other").
+    expect(await page.locator('svg.chart rect').count()).toBe(1);
+    // Nothing is wider than the phone, and the totals table needs no sideways scrolling.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.locator('.usage .scroll').first().evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 

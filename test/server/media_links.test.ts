@@ -113,3 +113,20 @@ describe('media store', () => {
     expect(() => createMediaStore({ secret: 'short' })).toThrow(/at least 16 bytes/);
   });
 });
+
+describe('Facematch-Crops request header (declared in the OpenAPI document)', () => {
+  it('gives crop links for `links` in any case and ignores any other value, never refusing the request', async () => {
+    const h = createHarness();
+    const send = (value: string) => post(h, '/v1/face-match', { selfie: selfieWithSimilarity(0.95), idImage: ID_IMAGE }, { headers: { 'facematch-crops': value } });
+    for (const value of ['links', ' LINKS ']) {
+      const res = await send(value);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('facematch-crop-selfie')).toMatch(/\/v1\/media\//);
+    }
+    for (const value of ['none', '', 'links,please']) {
+      const res = await send(value);
+      expect(res.status, value).toBe(200);
+      expect(res.headers.get('facematch-crop-selfie')).toBeNull();
+    }
+  });
+});

@@ -50,6 +50,18 @@ describe('GET /openapi.json', () => {
     expect(media.security).toBeUndefined();
   });
 
+  it('declares the opt-in Facematch-Crops request header on the three routes that honour it', async () => {
+    const doc = await (await createHarness().app.request('/openapi.json')).json();
+    for (const path of ['/v1/face-comparison', '/v1/face-match', '/v1/face-match-report']) {
+      const headers = (doc.paths[path].post.parameters as Array<{ in: string; name: string; required?: boolean; description?: string }>).filter((p) => p.in === 'header');
+      expect(headers.map((p) => p.name.toLowerCase()).sort(), path).toEqual(['facematch-crops', 'idempotency-key']);
+      const crops = headers.find((p) => p.name.toLowerCase() === 'facematch-crops')!;
+      expect(crops.required ?? false).toBe(false);
+      expect(crops.description).toMatch(/`links`/);
+    }
+    expect(doc.paths['/v1/usage'].get.parameters.some((p: { name: string }) => p.name.toLowerCase() === 'facematch-crops')).toBe(false);
+  });
+
   it('lists every error code with its HTTP status in the description', async () => {
     const doc = await (await createHarness().app.request('/openapi.json')).json();
     for (const [code, e] of Object.entries(ERROR_CODES)) expect(doc.info.description).toContain(`| ${e.status} | ${code} |`);

@@ -14,11 +14,11 @@ import { limitBody } from '../middleware/body-limit.ts';
 import { limitIdentityAttempts } from '../middleware/identity-limits.ts';
 import { requireJson } from '../middleware/json.ts';
 import { idempotency } from '../middleware/idempotency.ts';
-import { IdempotencyHeadersSchema } from '../../api/idempotency.ts';
 import type { AppEnv } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
 import { createMiddleware } from 'hono/factory';
 import { completeVerification } from '../completion.ts';
+import { VerificationHeadersSchema } from '../../receipts/openapi.ts';
 
 export const ENDPOINT = METERED_ENDPOINTS.faceComparison;
 
@@ -40,7 +40,7 @@ export function faceComparisonRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBod
       'Only CONFIRMED results are charged. A registry outage is reported as HTTP 503 SERVICE_ERROR with `retryable: true` and a Retry-After header, never as a MISMATCH.',
     security: [{ bearerAuth: [] }],
     middleware: [markVerificationType, authenticate, requireService('face_match'), admitRequest, limitBody(maxBodyBytes), requireJson, idempotency] as const,
-    request: { headers: IdempotencyHeadersSchema, body: { required: true, content: { 'application/json': { schema: FaceComparisonRequestSchema } } } },
+    request: { headers: VerificationHeadersSchema, body: { required: true, content: { 'application/json': { schema: FaceComparisonRequestSchema } } } },
     responses: {
       200: { description: 'The comparison completed: CONFIRMED or MISMATCH.', content: { 'application/json': { schema: FaceComparisonResponseSchema } } },
       400: errorResponse('VALIDATION_ERROR, INVALID_THRESHOLD, INVALID_THRESHOLD_RANGE or INVALID_INPUT.'),

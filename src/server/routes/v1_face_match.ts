@@ -15,10 +15,10 @@ import { admitRequest } from '../middleware/admission.ts';
 import { limitBody } from '../middleware/body-limit.ts';
 import { requireJson } from '../middleware/json.ts';
 import { idempotency } from '../middleware/idempotency.ts';
-import { IdempotencyHeadersSchema } from '../../api/idempotency.ts';
 import type { AppEnv, ErrorProfile } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
 import { completeVerification } from '../completion.ts';
+import { VerificationHeadersSchema } from '../../receipts/openapi.ts';
 
 export const FACE_MATCH_ENDPOINT = METERED_ENDPOINTS.faceMatch;
 
@@ -48,7 +48,7 @@ export function faceMatchRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBodyByte
       'Errors (status ERROR, not billable, result null): INVALID_REQUEST (400/413, per-field `errors`), UNAUTHORIZED (401), FORBIDDEN (403), RATE_LIMIT_EXCEEDED (429, with Retry-After), INTERNAL_ERROR (500), SERVICE_UNAVAILABLE (503).',
     security: [{ bearerAuth: [] }],
     middleware: [useFaceMatchProfile, authenticate, requireService('face_match'), admitRequest, limitBody(maxBodyBytes), requireJson, idempotency] as const,
-    request: { headers: IdempotencyHeadersSchema, body: { required: true, content: { 'application/json': { schema: FaceMatchRequestSchema } } } },
+    request: { headers: VerificationHeadersSchema, body: { required: true, content: { 'application/json': { schema: FaceMatchRequestSchema } } } },
     responses: {
       200: envelopeResponse('Processed: FACE_MATCH, FACE_MISMATCH, NO_FACE_DETECTED, NO_DOCUMENT_DETECTED or DOCUMENT_TYPE_MISMATCH.'),
       400: envelopeResponse('INVALID_REQUEST: per-field `errors`.'),

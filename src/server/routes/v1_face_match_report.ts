@@ -14,11 +14,11 @@ import { admitRequest } from '../middleware/admission.ts';
 import { limitBody } from '../middleware/body-limit.ts';
 import { requireJson } from '../middleware/json.ts';
 import { idempotency } from '../middleware/idempotency.ts';
-import { IdempotencyHeadersSchema } from '../../api/idempotency.ts';
 import type { AppEnv } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
 import { MEDIA_PATH_PREFIX } from './v1_media.ts';
 import { completeVerification } from '../completion.ts';
+import { VerificationHeadersSchema } from '../../receipts/openapi.ts';
 
 export const FACE_MATCH_REPORT_ENDPOINT = METERED_ENDPOINTS.faceMatchReport;
 
@@ -34,7 +34,7 @@ export function faceMatchReportRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBo
       '`source_image` (ID portrait crop) and `target_image` (selfie face crop) are temporary links served by GET /v1/media/{token}, valid 60 minutes, held in memory only: absolute on the configured public base URL, else relative to this service. Every completed report (HTTP 200) is billed; errors are not. Errors use the standard error envelope.',
     security: [{ bearerAuth: [] }],
     middleware: [authenticate, requireService('face_match'), admitRequest, limitBody(maxBodyBytes), requireJson, idempotency] as const,
-    request: { headers: IdempotencyHeadersSchema, body: { required: true, content: { 'application/json': { schema: FaceMatchReportRequestSchema } } } },
+    request: { headers: VerificationHeadersSchema, body: { required: true, content: { 'application/json': { schema: FaceMatchReportRequestSchema } } } },
     responses: {
       200: { description: 'The report (Approved, In Review or Rejected).', content: { 'application/json': { schema: FaceMatchReportSchema } } },
       400: errorResponse('VALIDATION_ERROR (missing or malformed field, review_threshold above approval_threshold) or INVALID_INPUT (an image is not Base64 or not a supported image).'),
