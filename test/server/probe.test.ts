@@ -12,7 +12,7 @@ import { setupServer } from 'msw/node';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAPTERS } from '../../adapters/index.ts';
-import { createRegistryMocks, SPECIAL_IDS, syntheticJpeg, type MockPerson } from '../../mocks/index.ts';
+import { createRegistryMocks, SPECIAL_IDS, syntheticJpeg } from '../../mocks/index.ts';
 import { ErrorEnvelopeSchema } from '../../src/api/envelope.ts';
 import { FaceComparisonResponseSchema } from '../../src/api/face-comparison.ts';
 import { FaceMatchReportSchema } from '../../src/api/face-match-report.ts';
@@ -21,19 +21,12 @@ import { modelsDir } from '../../src/config/paths.ts';
 import { createFaceEngine } from '../../src/engine/index.ts';
 import { createRegistry, type Registry } from '../../src/registry/index.ts';
 import { createHarness, KEYS, type TestHarness } from '../support/app.ts';
+import { NIN_PERSON } from '../support/mock-person.ts';
 import { hasSharedData, sharedImage } from '../support/shared-data.ts';
 
 const available = existsSync(path.join(modelsDir(), 'blazeface.onnx'));
 
-const PERSON: MockPerson = {
-  id_type: 'NG_NIN',
-  id_number: '70123456789',
-  first_name: 'Ada',
-  last_name: 'Lovelace',
-  date_of_birth: '1985-07-14',
-  gender: 'F',
-  photo: syntheticJpeg(),
-};
+const PERSON = NIN_PERSON;
 const NIN = SPECIAL_IDS['ng-nin']!;
 
 interface ProbeCase {
