@@ -27,6 +27,10 @@ import { availableParallelism } from 'node:os';
 import { Redis } from 'ioredis';
 import { AdmissionControl, createRequestLimits, createShutdown, memoryLimiterBackend, parseLimitsSettings, redisLimiterBackend } from './limits/index.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { readKeyFile } from './receipts/keys.ts';
+import { createEphemeralReceiptSigner, createReceiptSigner } from './receipts/signer.ts';
+import { decisionLogPathBeside, openFileDecisionLog } from './review/decision-log.ts';
+import { createMemoryReviewQueue } from './review/queue.ts';
 
 
 async function main(): Promise<void> {
@@ -65,6 +69,19 @@ async function main(): Promise<void> {
       metrics.admissionQueued.set(queued);
     },
   });
+  // Receipts: keys from FACEMATCH_RECEIPT_KEYS (a JWK Set; the last private key signs), else an in-memory key.
+  const receiptKeyFile = env.FACEMATCH_RECEIPT_KEYS;
+  const receipts = receiptKeyFile ? createReceiptSigner(readKeyFile(fromRepoRoot(receiptKeyFile))) : createEphemeralReceiptSigner();
+  if (!receiptKeyFile) {
+    logger.warn('no FACEMATCH_RECEIPT_KEYS: receipts are signed with a key generated in memory; they stop verifying against this service after a restart, and replicas do not share it (see README)', { kid: await receipts.activeKid() });
+  }
+  // Review queue: cases and crops in memory; decisions durable, beside the usage ledger.
+  const reviewDecisions = await openFileDecisionLog(env.FACEMATCH_REVIEW_DECISIONS ? fromRepoRoot(env.FACEMATCH_REVIEW_DECISIONS) : decisionLogPathBeside(fromRepoRoot(env.FACEMATCH_LEDGER)));
+  const review = {
+    queue: createMemoryReviewQueue({ clock: systemClock, ttlMs: env.FACEMATCH_REVIEW_TTL_MINUTES * 60_000 }),
+    decisions: reviewDecisions,
+    margin: env.FACEMATCH_REVIEW_MARGIN,
+  };
 
   const app = createApp({
     registry: registry.router,
@@ -89,6 +106,8 @@ async function main(): Promise<void> {
     metrics,
     metricsToken: ops.metricsToken,
     readiness: redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : [],
+    receipts,
+    review,
   });
 
   const serverOptions = httpServerOptions({ headersTimeoutMs: env.FACEMATCH_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.FACEMATCH_REQUEST_TIMEOUT_MS });
@@ -103,6 +122,7 @@ async function main(): Promise<void> {
     logger,
     closers: [
       { name: 'ledger', close: () => ledger.close() },
+      { name: 'review decisions', close: () => reviewDecisions.close() },
       { name: 'registry', close: () => registry.close() },
       { name: 'mocks', close: () => mocks?.close() },
       { name: 'engine', close: () => (engine as { close?: () => Promise<void> }).close?.() },

@@ -71,6 +71,16 @@ export const ERROR_CODES = {
     message: 'This image link has expired.',
     description: 'GET /v1/media/{token}: the temporary image link is past its expiry (60 minutes after the report). Unknown, tampered or no-longer-held links are 404 NOT_FOUND.',
   },
+  REVIEW_NOT_FOUND: {
+    status: 404,
+    message: 'No review case with this id is held for your organisation.',
+    description: 'GET/POST /v1/reviews/{id}: the case is unknown, belongs to another organisation, or expired (cases and their images are kept for 60 minutes by default).',
+  },
+  REVIEW_ALREADY_DECIDED: {
+    status: 409,
+    message: 'This review case has already been decided.',
+    description: 'POST /v1/reviews/{id}: a decision is already recorded for the case; decisions are final.',
+  },
   SERVICE_ERROR: {
     status: 500,
     message: 'An unexpected server error occurred. Retry with exponential backoff.',

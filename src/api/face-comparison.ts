@@ -6,6 +6,7 @@ import { z } from '@hono/zod-openapi';
 import { MATCH_RESULTS, REASON_CODES, STRENGTH_TIERS } from '../policy/policy.ts';
 import { DEFAULT_THRESHOLD } from '../policy/thresholds.ts';
 import { MetaSchema } from './envelope.ts';
+import { CropLinksSchema, ReceiptJwsSchema } from '../receipts/openapi.ts';
 import { WarningSchema } from './warnings.ts';
 
 /** Truncated, for documentation only. */
@@ -92,6 +93,8 @@ export const FaceComparisonDataSchema = z
 export const FaceComparisonMetaSchema = MetaSchema.extend({
   cache: z.enum(['hit', 'miss']).openapi({ description: 'Whether the reference (identity + face embedding) came from the in-memory cache or a fresh registry lookup.', example: 'miss' }),
   timings_ms: z.record(z.string(), z.number()).optional().openapi({ description: 'Stage timings in milliseconds (selfie_analysis, registry, reference_analysis, total; absent stages were skipped, e.g. on a cache hit).', example: { selfie_analysis: 88.7, registry: 182.4, reference_analysis: 95.1, total: 281.3 } }),
+  receipt: ReceiptJwsSchema,
+  crops: CropLinksSchema.optional(),
 }).openapi('FaceComparisonMeta');
 
 export const FaceComparisonResponseSchema = z

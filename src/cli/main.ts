@@ -10,6 +10,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   calibrate: { summary: 'fit the score calibration for an engine configuration', load: () => import('./calibrate.ts') },
   keys: { summary: 'manage API keys (create)', load: () => import('./keys.ts') },
   'env-docs': { summary: 'the README configuration table from the env schema (--write, --check)', load: () => import('./env-docs.ts') },
+  receipt: { summary: 'verify a signed receipt against a JWKS; add a signing key (keygen)', load: () => import('./receipt.ts') },
 };
 
 function usage(): string {

@@ -56,6 +56,18 @@ export const envSchema = z.object({
     .describe('Secret (at least 16 characters) that signs the report\'s image links. Unset: a random key per process. The images stay in memory either way.'),
   FACEMATCH_PUBLIC_BASE_URL: z.url().optional().describe('Base of the report\'s image links as callers reach the service, e.g. `https://kyc.example.com` (set it behind a proxy).'),
 
+  FACEMATCH_RECEIPT_KEYS: z
+    .string()
+    .optional()
+    .describe('Receipt signing keys: a JWK Set file of Ed25519 keys with `kid`s (`facematch receipt keygen` adds one; the last key with a private part signs, all are published). Unset: a key generated in memory per process (a fleet must set it).'),
+  FACEMATCH_REVIEW_TTL_MINUTES: positiveInt.default(60).describe('How long review cases and their two face crops are held in memory.'),
+  FACEMATCH_REVIEW_MARGIN: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.05)
+    .describe('Review band around the threshold (0–1 scale; ×100 on the 0–100 products): verdicts this close to it are held for manual review. 0 holds only reports In Review.'),
+  FACEMATCH_REVIEW_DECISIONS: z.string().optional().describe('Append-only file of review decisions. Unset: `review-decisions.jsonl` beside the usage ledger.'),
   FACEMATCH_CORS_ORIGINS: originList
     .optional()
     .describe('Comma-separated browser origins allowed to call the API (CORS), e.g. `https://app.example.com`. Unset: CORS off (no browser on another origin can read answers).'),

@@ -18,6 +18,9 @@ import { registerMetrics } from './routes/metrics.ts';
 import { registerReady } from './routes/ready.ts';
 import { recordHttpMetrics } from './middleware/metrics.ts';
 import { instrumentServices } from '../observability/instrument.ts';
+import { createEphemeralReceiptSigner } from '../receipts/signer.ts';
+import { createMemoryReviewServices } from '../review/index.ts';
+import { registerOperatorRoutes } from './routes/operator.ts';
 import { DEFAULT_LIMITS, type ResolvedServices, type Services } from './services.ts';
 
 export function createApp(services: Services): OpenAPIHono<AppEnv> {
@@ -33,6 +36,8 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
     ...(services.metrics ? instrumentServices(services, services.metrics) : services),
     media: services.media ?? createMediaStore({ clock: services.clock }),
     documents: services.documents ?? createDocumentChecker(),
+    receipts: services.receipts ?? createEphemeralReceiptSigner(),
+    review: services.review ?? createMemoryReviewServices({ clock: services.clock }),
   };
   app.use('*', requestContext(resolved));
   app.use('*', securityHeaders());
@@ -50,5 +55,6 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   registerReady(app);
   registerMetrics(app);
   registerOpenApi(app);
+  registerOperatorRoutes(app);
   return app;
 }

@@ -11,6 +11,8 @@ import type { AdmissionControl } from '../limits/admission.ts';
 import type { RequestLimits } from '../limits/request-limits.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { ReadinessCheck } from './routes/ready.ts';
+import type { ReceiptSigner } from '../receipts/signer.ts';
+import type { ReviewServices } from '../review/index.ts';
 
 export interface Clock {
   now(): Date;
@@ -56,7 +58,11 @@ export interface Services {
   metricsToken?: string;
   /** Backends GET /ready must reach (database, Redis). */
   readiness?: ReadinessCheck[];
+  /** Signs verification receipts. Default: a key generated in memory (a fleet must configure one). */
+  receipts?: ReceiptSigner;
+  /** Manual-review queue, decision log and band margin. Default: all in memory on `clock`. */
+  review?: ReviewServices;
 }
 
 /** Services with the optional collaborators resolved (what the routes see). */
-export type ResolvedServices = Services & Required<Pick<Services, 'media' | 'documents'>>;
+export type ResolvedServices = Services & Required<Pick<Services, 'media' | 'documents' | 'receipts' | 'review'>>;

@@ -13,6 +13,7 @@ import { faceWarnings, similarityWarning, type FaceWarning } from '../policy/war
 import { maskIdNumber } from '../registry/mask.ts';
 import type { IdValidation, IdentityRecord, LookupContext, LookupResult, MatchAtSourceResult } from '../registry/types.ts';
 import type { Logger } from '../logging/logger.ts';
+import { sha256Hex } from '../receipts/hash.ts';
 import { MAX_IMAGE_BYTES, mapReferenceError, mapRegistryError, mapSelfieError, SELFIE_TARGET } from './errors.ts';
 import { internalFailure, VerificationFailure } from './failures.ts';
 import { refuseDecompressionBomb } from './image-guard.ts';
@@ -35,6 +36,8 @@ export interface CachedReference {
   embedding: Float32Array;
   engineVersion: string;
   source: string;
+  /** SHA-256 of the registry photo bytes (for receipts on cache hits); the bytes themselves are not kept. */
+  photoSha256?: string;
 }
 
 /**
@@ -75,6 +78,12 @@ export interface FaceComparisonOutcome {
   timings: Record<string, number>;
   /** Findings about the selfie and a below-threshold score (src/policy/warnings.ts); they do not change the verdict. */
   warnings: FaceWarning[];
+  /** The normalised id_number, masked (for receipts and review cases). */
+  idNumberMasked: string;
+  /** SHA-256 of the registry photo bytes, when known. */
+  referenceSha256: string | null;
+  /** Aligned face crops (JPEG), for the review queue and the console; never persisted. No reference crop on a cache hit. */
+  crops: { selfie?: Uint8Array; reference?: Uint8Array };
   /** Set when the registry compared the faces itself: its own band and similarity (0–1 on its scale). */
   atSource?: { registryBand: string; registrySimilarity: number };
 }
@@ -130,7 +139,7 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
     const t = performance.now();
     try {
       await refuseDecompressionBomb(input.selfie, SELFIE_TARGET);
-      return await engine.analyze(input.selfie, { withLiveness: true });
+      return await engine.analyze(input.selfie, { withLiveness: true, withCrop: true });
     } catch (err) {
       const mapped = mapSelfieError(err);
       // An unusable selfie makes the registry call pointless: stop it if still running.
@@ -142,6 +151,8 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
   })();
 
   let cacheState: 'hit' | 'miss' = 'miss';
+  // The reference crop exists only on a fresh lookup: the cache holds no image of any kind.
+  let referenceCrop: Uint8Array | undefined;
   const referenceTask = (async (): Promise<CachedReference> => {
     // A shared cache that cannot be reached fails the request (retryable 503) rather than paying the registry unseen.
     const cached = await cache.get(input.idType, idNumber);
@@ -161,13 +172,20 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
     t = performance.now();
     let analysis: FaceAnalysis;
     try {
-      analysis = await engine.analyze(found.photo.bytes);
+      analysis = await engine.analyze(found.photo.bytes, { withCrop: true });
     } catch (err) {
       throw mapReferenceError(err);
     } finally {
       timings.reference_analysis = ms(t);
     }
-    const entry: CachedReference = { identity: found.identity, embedding: analysis.embedding, engineVersion: engine.version, source: found.source };
+    const entry: CachedReference = {
+      identity: found.identity,
+      embedding: analysis.embedding,
+      engineVersion: engine.version,
+      source: found.source,
+      photoSha256: sha256Hex(found.photo.bytes),
+    };
+    referenceCrop = analysis.crop;
     try {
       await cache.set(input.idType, idNumber, entry);
     } catch (err) {
@@ -211,5 +229,16 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
     timings_ms: timings,
   });
 
-  return { decision, identity: reference.identity, source: reference.source, facesInSelfie, cache: cacheState, timings, warnings };
+  return {
+    decision,
+    identity: reference.identity,
+    source: reference.source,
+    facesInSelfie,
+    cache: cacheState,
+    timings,
+    warnings,
+    idNumberMasked: maskIdNumber(idNumber),
+    referenceSha256: reference.photoSha256 ?? null,
+    crops: { selfie: selfie.crop, reference: referenceCrop },
+  };
 }

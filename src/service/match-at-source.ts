@@ -45,7 +45,7 @@ export async function compareAtSource(
   let selfie: FaceAnalysis;
   try {
     await refuseDecompressionBomb(input.selfie, SELFIE_TARGET);
-    selfie = await engine.analyze(input.selfie, { withLiveness: true });
+    selfie = await engine.analyze(input.selfie, { withLiveness: true, withCrop: true });
   } catch (err) {
     throw mapSelfieError(err);
   } finally {
@@ -104,5 +104,9 @@ export async function compareAtSource(
     timings,
     warnings,
     atSource: { registryBand: verdict.band, registrySimilarity: verdict.similarity },
+    idNumberMasked: maskIdNumber(idNumber),
+    // The registry never returns its photo: the receipt has no reference hash and review no reference crop.
+    referenceSha256: null,
+    crops: { selfie: selfie.crop },
   };
 }

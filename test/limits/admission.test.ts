@@ -62,9 +62,9 @@ describe('ChargeGuard', () => {
     expect(expired.expire()).toBe(true);
     const entry = { ts: 't', request_id: 'r1', org_id: 'o', endpoint: '/v1/face-comparison' };
     await expect(expired.wrap(ledger).record({ ...entry, result: 'CONFIRMED' })).rejects.toBeInstanceOf(DeadlineExpiredError);
-    await expired.wrap(ledger).record({ ...entry, result: 'MISMATCH' }); // not a charge: still written
+    await expired.wrap(ledger).record({ ...entry, request_id: 'r2', result: 'MISMATCH' }); // not a charge: still written
     const committed = new ChargeGuard();
-    await committed.wrap(ledger).record({ ...entry, result: 'CONFIRMED' });
+    await committed.wrap(ledger).record({ ...entry, request_id: 'r3', result: 'CONFIRMED' });
     expect(committed.expire()).toBe(false);
     expect(ledger.records.map((r) => [r.result, r.charged])).toEqual([
       ['MISMATCH', false],

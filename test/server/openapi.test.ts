@@ -10,7 +10,7 @@ describe('GET /openapi.json', () => {
     const doc = await res.json();
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info.title).toBe('facematch API');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/health', '/ready', '/v1/face-comparison', '/v1/face-match', '/v1/face-match-report', '/v1/media/{token}', '/v1/usage']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/.well-known/jwks.json', '/health', '/ready', '/v1/face-comparison', '/v1/face-match', '/v1/face-match-report', '/v1/media/{token}', '/v1/reviews', '/v1/reviews/{id}', '/v1/usage']);
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 

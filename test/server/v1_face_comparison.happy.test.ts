@@ -108,11 +108,11 @@ describe('POST /v1/face-comparison (happy paths)', () => {
     expect(h.registry.adapter.lookups).toBe(2);
   });
 
-  it('caches no photo bytes: only identity, embedding and engine version', async () => {
+  it('caches no photo bytes: only identity, embedding, engine version and the photo hash', async () => {
     const h = createHarness();
     await h.compare(validBody({ selfie: selfieWithSimilarity(0.9) }));
     const entry = h.services.cache.get('TEST_ID', '12345678')!;
-    expect(Object.keys(entry).sort()).toEqual(['embedding', 'engineVersion', 'identity', 'source']);
+    expect(Object.keys(entry).sort()).toEqual(['embedding', 'engineVersion', 'identity', 'photoSha256', 'source']);
   });
 });
 

@@ -16,6 +16,7 @@ import { requireJson } from '../middleware/json.ts';
 import type { AppEnv } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
 import { createMiddleware } from 'hono/factory';
+import { completeVerification } from '../completion.ts';
 
 export const ENDPOINT = METERED_ENDPOINTS.faceComparison;
 
@@ -78,6 +79,20 @@ export function registerFaceComparison(app: OpenAPIHono<AppEnv>, maxBodyBytes?: 
 
     await attempt.settle(decision.match_result);
 
+    const completion = await completeVerification(c, {
+      endpoint: ENDPOINT,
+      selfie: body.selfie,
+      reference: { sha256: outcome.referenceSha256 },
+      idType: body.id_type,
+      idNumberMasked: outcome.idNumberMasked,
+      threshold: decision.threshold,
+      score: decision.score,
+      verdict: decision.match_result,
+      source: outcome.source,
+      review: { kind: 'verdict', score: decision.score, threshold: decision.threshold, scale: 1 },
+      warnings: outcome.warnings.map((w) => w.risk),
+      crops: outcome.crops,
+    });
     const response: FaceComparisonResponse = {
       success: true,
       code: 'SUCCESS',
@@ -98,7 +113,7 @@ export function registerFaceComparison(app: OpenAPIHono<AppEnv>, maxBodyBytes?: 
           warnings: outcome.warnings,
         },
       },
-      meta: { request_id: requestId, cache: outcome.cache, timings_ms: outcome.timings },
+      meta: { request_id: requestId, cache: outcome.cache, timings_ms: outcome.timings, ...completion },
     };
     c.header('Cache-Control', 'no-store');
     return c.json(response, 200);

@@ -16,6 +16,7 @@ import { limitBody } from '../middleware/body-limit.ts';
 import { requireJson } from '../middleware/json.ts';
 import type { AppEnv, ErrorProfile } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
+import { completeVerification } from '../completion.ts';
 
 export const FACE_MATCH_ENDPOINT = METERED_ENDPOINTS.faceMatch;
 
@@ -73,13 +74,27 @@ export function registerFaceMatch(app: OpenAPIHono<AppEnv>, maxBodyBytes?: numbe
     const outcome = await meter.run(() =>
       matchFaces(
         { engine: services.engine, policy: services.policy, documents: services.documents, logger: c.get('log') },
-        { selfie: body.selfie, idImage: body.idImage, documentType: body.documentType, signal: c.req.raw.signal },
+        { selfie: body.selfie, idImage: body.idImage, documentType: body.documentType, withCrops: true, signal: c.req.raw.signal },
       ),
     );
 
     const decision = decideFaceMatch({ selfieFace: outcome.selfie !== null, idImageFace: outcome.idImage !== null, similarity: outcome.similarity, document: outcome.document }, threshold);
     const { charged } = await meter.result(decision.code);
 
+    await completeVerification(c, {
+      endpoint: FACE_MATCH_ENDPOINT,
+      selfie: body.selfie,
+      reference: { image: body.idImage },
+      idType: null,
+      idNumberMasked: null,
+      threshold,
+      score: outcome.similarity,
+      verdict: decision.code,
+      source: 'id_image',
+      review: { kind: 'verdict', score: outcome.similarity, threshold, scale: 100 },
+      warnings: outcome.warnings.map((w) => w.risk),
+      crops: { selfie: outcome.selfie?.crop, reference: outcome.idImage?.crop },
+    });
     const response: FaceMatchEnvelope = {
       status: 'OK',
       code: decision.code,

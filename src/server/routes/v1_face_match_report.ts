@@ -16,6 +16,7 @@ import { requireJson } from '../middleware/json.ts';
 import type { AppEnv } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
 import { MEDIA_PATH_PREFIX } from './v1_media.ts';
+import { completeVerification } from '../completion.ts';
 
 export const FACE_MATCH_REPORT_ENDPOINT = METERED_ENDPOINTS.faceMatchReport;
 
@@ -49,7 +50,7 @@ export function faceMatchReportRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBo
  * Base of the image links: the configured public URL, else nothing (relative links). Never the
  * request's Host header, which the caller controls (a link to a host of their choosing).
  */
-function linkBase(c: Context<AppEnv>): string {
+export function linkBase(c: Context<AppEnv>): string {
   return c.get('services').publicBaseUrl?.replace(/\/+$/, '') ?? '';
 }
 
@@ -79,6 +80,20 @@ export function registerFaceMatchReport(app: OpenAPIHono<AppEnv>, maxBodyBytes?:
     const [sourceImage, targetImage] = await Promise.all([link(outcome.idImage?.crop), link(outcome.selfie?.crop)]);
     await meter.result(status);
 
+    await completeVerification(c, {
+      endpoint: FACE_MATCH_REPORT_ENDPOINT,
+      selfie: body.selfie,
+      reference: { image: body.idImage },
+      idType: null,
+      idNumberMasked: null,
+      threshold: approval,
+      score,
+      verdict: status,
+      source: 'id_image',
+      review: { kind: 'report', status },
+      warnings: warnings.map((w) => w.risk),
+      crops: { selfie: outcome.selfie?.crop, reference: outcome.idImage?.crop },
+    });
     const report: FaceMatchReport = {
       face_match: {
         status,
