@@ -7,24 +7,21 @@ import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { resolveAccountsConfig } from './accounts/config.ts';
 import { createAccountStore } from './accounts/store.ts';
-import { openUsageLedger } from './billing/ledger.ts';
 import { parseEnv } from './config/env.ts';
 import { fromRepoRoot } from './config/paths.ts';
 import { createDocumentChecker } from './document/check.ts';
 import { readEngineConfig } from './engine/config.ts';
 import { createFaceEngine } from './engine/index.ts';
 import { createLogger } from './logging/logger.ts';
-import { createMediaStore } from './media/store.ts';
 import { createPolicy } from './policy/policy.ts';
 import { loadCalibration } from './policy/calibration.ts';
 import { ADAPTERS } from '../adapters/index.ts';
-import { createReferenceCache, createRegistry } from './registry/index.ts';
+import { createRegistry } from './registry/index.ts';
 import { createApp } from './server/app.ts';
 import { httpServerOptions } from './server/http-server.ts';
 import { systemClock } from './server/services.ts';
-import type { CachedReference } from './service/face-comparison.ts';
+import { openStateBackends } from './state/backends.ts';
 import { availableParallelism } from 'node:os';
-import { Redis } from 'ioredis';
 import { AdmissionControl, createRequestLimits, createShutdown, memoryLimiterBackend, parseLimitsSettings, redisLimiterBackend } from './limits/index.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { readKeyFile } from './receipts/keys.ts';
@@ -56,12 +53,27 @@ async function main(): Promise<void> {
   if (accounts.source === 'demo') {
     logger.warn('demo mode: no accounts file; the built-in demo organisation and its public API key are active (see README)', { config: 'built-in demo' });
   }
-  const ledger = await openUsageLedger(fromRepoRoot(env.FACEMATCH_LEDGER));
+  // Ledger and idempotency: file, or PostgreSQL (DATABASE_URL); cache and image links: memory, or Redis (REDIS_URL).
+  const state = await openStateBackends(
+    {
+      databaseUrl: env.DATABASE_URL,
+      redisUrl: env.REDIS_URL,
+      cacheSecret: env.FACEMATCH_CACHE_SECRET,
+      mediaSecret: env.FACEMATCH_MEDIA_SECRET,
+      ledgerFile: fromRepoRoot(env.FACEMATCH_LEDGER),
+      ledgerMaxBytes: env.FACEMATCH_LEDGER_MAX_BYTES,
+      cacheTtlMs: env.FACEMATCH_CACHE_TTL_SECONDS * 1000,
+      cacheMaxEntries: env.FACEMATCH_CACHE_MAX_ENTRIES,
+    },
+    { clock: systemClock, logger: logger.child({ component: 'state' }) },
+  );
+  logger.info('state backends', state.summary);
+  const { ledger } = state;
 
   // Admission control, limits (fleet-wide in Redis when REDIS_URL is set), metrics: README "Limits", "Metrics".
   const ops = parseLimitsSettings(process.env, engineConfig?.workers ?? availableParallelism());
-  const redis = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
-  redis?.on('error', (err: Error) => logger.warn('redis error', { error: err.message }));
+  // One Redis client per replica (src/state/redis.ts) serves the cache, the image links and the limits.
+  const { redis, pool } = state;
   const metrics = createMetrics({ breakers: () => [...registry.breakers].map(([id, b]) => [id, b.currentState] as const) });
   const admission = new AdmissionControl(ops.admission, {
     onChange: ({ active, queued }) => {
@@ -87,17 +99,14 @@ async function main(): Promise<void> {
     registry: registry.router,
     engine,
     policy: createPolicy(calibration),
-    cache: createReferenceCache<CachedReference>({
-      ttlMs: env.FACEMATCH_CACHE_TTL_SECONDS * 1000,
-      maxEntries: env.FACEMATCH_CACHE_MAX_ENTRIES,
-    }),
+    cache: state.cache,
     accounts: createAccountStore(accounts.config),
     ledger,
     logger,
     clock: systemClock,
     limits: { maxBodyBytes: env.FACEMATCH_MAX_BODY_BYTES },
-    // Report image links: in memory, 60 minutes; signed with a per-process random key unless a secret is set.
-    media: createMediaStore({ clock: systemClock, secret: env.FACEMATCH_MEDIA_SECRET }),
+    media: state.media,
+    idempotency: state.idempotency,
     documents: createDocumentChecker(),
     publicBaseUrl: env.FACEMATCH_PUBLIC_BASE_URL,
     corsOrigins: env.FACEMATCH_CORS_ORIGINS,
@@ -105,7 +114,10 @@ async function main(): Promise<void> {
     requestLimits: createRequestLimits({ policy: ops.policy, backend: redis ? redisLimiterBackend(redis) : memoryLimiterBackend(), idKeySecret: ops.idKeySecret }),
     metrics,
     metricsToken: ops.metricsToken,
-    readiness: redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : [],
+    readiness: [
+      ...(pool ? [{ name: 'postgres', check: async () => void (await pool.query('SELECT 1')) }] : []),
+      ...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : []),
+    ],
     receipts,
     review,
   });
@@ -121,12 +133,11 @@ async function main(): Promise<void> {
     deadlineMs: ops.shutdownDeadlineMs,
     logger,
     closers: [
-      { name: 'ledger', close: () => ledger.close() },
+      { name: 'ledger, idempotency, PostgreSQL, Redis', close: () => state.close() },
       { name: 'review decisions', close: () => reviewDecisions.close() },
       { name: 'registry', close: () => registry.close() },
       { name: 'mocks', close: () => mocks?.close() },
       { name: 'engine', close: () => (engine as { close?: () => Promise<void> }).close?.() },
-      { name: 'redis', close: async () => void (await redis?.quit()) },
     ],
   });
   const onSignal = (signal: string) => {

@@ -71,6 +71,16 @@ export const ERROR_CODES = {
     message: 'This image link has expired.',
     description: 'GET /v1/media/{token}: the temporary image link is past its expiry (60 minutes after the report). Unknown, tampered or no-longer-held links are 404 NOT_FOUND.',
   },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 409,
+    message: 'This Idempotency-Key was already used with a different request. Use a new key for a new request.',
+    description: 'The Idempotency-Key was sent before (within 24 hours) with another body or endpoint. The first request\'s answer is kept; this one is not processed.',
+  },
+  IDEMPOTENCY_KEY_IN_PROGRESS: {
+    status: 409,
+    message: 'A request with this Idempotency-Key is still being processed. Retry after it completes.',
+    description: 'The first request with this Idempotency-Key has not finished yet (`retryable: true`, Retry-After). Retry to receive its answer.',
+  },
   REVIEW_NOT_FOUND: {
     status: 404,
     message: 'No review case with this id is held for your organisation.',

@@ -18,6 +18,7 @@ export const FACE_MATCH_ERRORS = {
   INVALID_REQUEST: { http: 400, message: 'The request is invalid; see errors for each field.' },
   UNAUTHORIZED: { http: 401, message: 'A valid API key is required: send Authorization: Bearer <api-key>.' },
   FORBIDDEN: { http: 403, message: 'Your organisation is not approved or not subscribed to the Face Match service.' },
+  IDEMPOTENCY_KEY_REUSED: { http: 409, message: 'This Idempotency-Key was already used with a different request, or that request is still running.' },
   /** A per-key or per-identity limit (Retry-After says when to retry). */
   RATE_LIMIT_EXCEEDED: { http: 429, message: 'Too many requests; retry later.' },
   INTERNAL_ERROR: { http: 500, message: 'An unexpected server error occurred. Retry with exponential backoff.' },
@@ -159,6 +160,9 @@ function fromApiError(err: ApiError): RenderedError {
     case 'FORBIDDEN':
     case 'SUBSCRIPTION_REQUIRED':
       return { code: 'FORBIDDEN', message: err.message };
+    case 'IDEMPOTENCY_KEY_REUSED':
+    case 'IDEMPOTENCY_KEY_IN_PROGRESS':
+      return { code: 'IDEMPOTENCY_KEY_REUSED', message: err.message };
     case 'RATE_LIMIT_EXCEEDED':
       return { code: 'RATE_LIMIT_EXCEEDED', message: err.message };
     default:

@@ -9,13 +9,13 @@ import type { UsageCounts, UsageQuery, UsageRecord, UsageSummary } from './ledge
 export const emptyCounts = (): UsageCounts => ({ requests: 0, confirmed: 0, mismatch: 0, errors: 0, charged: 0 });
 
 /** How a result counts is the policy's (src/policy/charges.ts), per endpoint. */
-function addRecord(counts: UsageCounts, r: Pick<UsageRecord, 'endpoint' | 'result' | 'charged'>): void {
+export function addResult(counts: UsageCounts, endpoint: string, result: string, charged: boolean): void {
   counts.requests++;
-  const kind = usageClass(r.endpoint, r.result);
+  const kind = usageClass(endpoint, result);
   if (kind === 'confirmed') counts.confirmed++;
   else if (kind === 'mismatch') counts.mismatch++;
   else if (kind === 'error') counts.errors++;
-  if (r.charged) counts.charged++;
+  if (charged) counts.charged++;
 }
 
 export type SerialisedAggregates = Record<string, Record<string, UsageCounts>>;
@@ -24,13 +24,21 @@ export class Aggregates {
   private readonly byKey = new Map<string, Map<string, UsageCounts>>();
 
   add(r: Pick<UsageRecord, 'org_id' | 'endpoint' | 'ts' | 'result' | 'charged'>): void {
-    const key = `${r.org_id}\u0000${r.endpoint}`;
+    addResult(this.countsFor(this.daysFor(r.org_id, r.endpoint), r.ts.slice(0, 10)), r.endpoint, r.result, r.charged);
+  }
+
+  /** The per-day counts of one organisation and endpoint (created empty if new). */
+  daysFor(orgId: string, endpoint: string): Map<string, UsageCounts> {
+    const key = `${orgId}\u0000${endpoint}`;
     let days = this.byKey.get(key);
     if (!days) this.byKey.set(key, (days = new Map()));
-    const date = r.ts.slice(0, 10);
+    return days;
+  }
+
+  countsFor(days: Map<string, UsageCounts>, date: string): UsageCounts {
     let counts = days.get(date);
     if (!counts) days.set(date, (counts = emptyCounts()));
-    addRecord(counts, r);
+    return counts;
   }
 
   summary(orgId: string, query: UsageQuery): UsageSummary {

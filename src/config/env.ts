@@ -56,6 +56,24 @@ export const envSchema = z.object({
     .describe('Secret (at least 16 characters) that signs the report\'s image links. Unset: a random key per process. The images stay in memory either way.'),
   FACEMATCH_PUBLIC_BASE_URL: z.url().optional().describe('Base of the report\'s image links as callers reach the service, e.g. `https://kyc.example.com` (set it behind a proxy).'),
 
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional()
+    .describe('PostgreSQL for the usage ledger and idempotency records, shared by replicas (`postgres://user:password@host:5432/db`). Migrations are applied at start. Unset: the ledger file.'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional()
+    .describe('Redis for the reference cache and the report\'s image links, shared by replicas. Requires `FACEMATCH_CACHE_SECRET` and `FACEMATCH_MEDIA_SECRET`; run it without persistence (see "Running a fleet"). Unset: in memory.'),
+  FACEMATCH_CACHE_SECRET: z
+    .string()
+    .min(16)
+    .optional()
+    .describe('Secret (at least 16 characters) of the HMAC that turns id_type + id_number into reference-cache keys; the same on every replica. Required with `REDIS_URL`. Unset without Redis: a random key per process.'),
+  FACEMATCH_LEDGER_MAX_BYTES: positiveInt
+    .default(256 * 1024 * 1024)
+    .describe('The ledger file is rotated (renamed to `<name>.<YYYY-MM>.<n>.jsonl`, totals carried over) before it passes this size, and at the start of each month.'),
   FACEMATCH_RECEIPT_KEYS: z
     .string()
     .optional()

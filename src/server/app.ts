@@ -9,6 +9,7 @@ import { registerHealth } from './routes/health.ts';
 import { registerOpenApi } from './routes/openapi.ts';
 import { createDocumentChecker } from '../document/check.ts';
 import { createMediaStore } from '../media/store.ts';
+import { createMemoryIdempotencyStore } from '../state/idempotency/store.ts';
 import { registerFaceComparison } from './routes/v1_face_comparison.ts';
 import { registerFaceMatch } from './routes/v1_face_match.ts';
 import { registerFaceMatchReport } from './routes/v1_face_match_report.ts';
@@ -36,6 +37,7 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
     ...(services.metrics ? instrumentServices(services, services.metrics) : services),
     media: services.media ?? createMediaStore({ clock: services.clock }),
     documents: services.documents ?? createDocumentChecker(),
+    idempotency: services.idempotency ?? createMemoryIdempotencyStore(),
     receipts: services.receipts ?? createEphemeralReceiptSigner(),
     review: services.review ?? createMemoryReviewServices({ clock: services.clock }),
   };

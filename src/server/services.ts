@@ -5,6 +5,7 @@ import type { DocumentChecker } from '../document/check.ts';
 import type { FaceEngine } from '../engine/types.ts';
 import type { MediaStore } from '../media/store.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { IdempotencyStore } from '../state/idempotency/store.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { ReferenceStore, RegistryLookup } from '../service/face-comparison.ts';
 import type { AdmissionControl } from '../limits/admission.ts';
@@ -44,6 +45,8 @@ export interface Services {
   media?: MediaStore;
   /** The ID-image layout check of /v1/face-match. Default: createDocumentChecker(). */
   documents?: DocumentChecker;
+  /** Idempotency-Key records (file or PostgreSQL beside the ledger). Default: in memory, per app. */
+  idempotency?: IdempotencyStore;
   /** Public base URL for absolute links (e.g. https://kyc.example.com). Default: relative links (never the Host header). */
   publicBaseUrl?: string;
   /** Browser origins allowed to call the API (CORS). Default: none (CORS off). */
@@ -65,4 +68,4 @@ export interface Services {
 }
 
 /** Services with the optional collaborators resolved (what the routes see). */
-export type ResolvedServices = Services & Required<Pick<Services, 'media' | 'documents' | 'receipts' | 'review'>>;
+export type ResolvedServices = Services & Required<Pick<Services, 'media' | 'documents' | 'receipts' | 'review' | 'idempotency'>>;

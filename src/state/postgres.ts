@@ -13,6 +13,7 @@ import pg from 'pg';
 import { repoRoot } from '../config/paths.ts';
 import { StateUnavailableError } from './unavailable.ts';
 
+
 export type Pool = pg.Pool;
 
 export interface PostgresOptions {

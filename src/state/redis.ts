@@ -9,6 +9,9 @@
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import { StateUnavailableError } from './unavailable.ts';
+import { redactUrl } from './url.ts';
+
+export { redactUrl };
 
 export type { Redis } from 'ioredis';
 
@@ -63,17 +66,6 @@ export async function redisCall<T>(what: string, call: () => Promise<T>): Promis
     return await call();
   } catch (err) {
     throw new StateUnavailableError('redis', `Redis ${what} failed: ${(err as Error).message}`, { cause: err });
-  }
-}
-
-/** A URL without its password, for logs and errors. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '<invalid url>';
   }
 }
 

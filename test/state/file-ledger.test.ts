@@ -120,6 +120,23 @@ describe('file ledger: checkpoint and rotation', () => {
     await reopened.close();
   });
 
+  it('counts lines in another key order or with escapes (written by other tools) through the slow path', async () => {
+    const file = tempFile();
+    writeFileSync(
+      file,
+      [
+        '{"ts":"2026-11-23T10:00:00.000Z","v":1,"request_id":"A1","org_id":"acme","endpoint":"/v1/face-comparison","result":"CONFIRMED","charged":true}',
+        '{"v":1,"ts":"2026-11-23T10:00:00.000Z","request_id":"A2","org_id":"ac\\u006de","endpoint":"/v1/face-comparison","result":"MISMATCH","charged":false}',
+        '',
+        'not json',
+        '{"v":1,"ts":"2026-11-23T10:00:00.000Z","request_id":"A3","org_id":"acme","endpoint":"/v1/face-comparison","result":"CONFIRMED","charged":true}',
+      ].join('\n') + '\n',
+    );
+    const ledger = await openUsageLedger(file);
+    expect((await ledger.usage('acme')).totals).toEqual({ requests: 3, confirmed: 2, mismatch: 1, errors: 0, charged: 2 });
+    await ledger.close();
+  });
+
   it('a torn line after the checkpoint is skipped and the next record starts on a fresh line', async () => {
     const file = tempFile();
     const ledger = await openUsageLedger(file);

@@ -13,6 +13,7 @@ import { admitRequest } from '../middleware/admission.ts';
 import { limitBody } from '../middleware/body-limit.ts';
 import { limitIdentityAttempts } from '../middleware/identity-limits.ts';
 import { requireJson } from '../middleware/json.ts';
+import { idempotency } from '../middleware/idempotency.ts';
 import type { AppEnv } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
 import { createMiddleware } from 'hono/factory';
@@ -37,7 +38,7 @@ export function faceComparisonRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBod
       'Strength tiers (`data.confidence.status`): STRONG_MATCH when score ≥ threshold and ≥ 0.85; MATCH when score ≥ threshold and < 0.85; NO_MATCH when score < threshold. ' +
       'Only CONFIRMED results are charged. A registry outage is reported as HTTP 503 SERVICE_ERROR with `retryable: true` and a Retry-After header, never as a MISMATCH.',
     security: [{ bearerAuth: [] }],
-    middleware: [markVerificationType, authenticate, requireService('face_match'), admitRequest, limitBody(maxBodyBytes), requireJson] as const,
+    middleware: [markVerificationType, authenticate, requireService('face_match'), admitRequest, limitBody(maxBodyBytes), requireJson, idempotency] as const,
     request: {
       body: { required: true, content: { 'application/json': { schema: FaceComparisonRequestSchema } } },
     },

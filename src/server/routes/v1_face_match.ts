@@ -14,6 +14,7 @@ import { authenticate, requireService } from '../middleware/auth.ts';
 import { admitRequest } from '../middleware/admission.ts';
 import { limitBody } from '../middleware/body-limit.ts';
 import { requireJson } from '../middleware/json.ts';
+import { idempotency } from '../middleware/idempotency.ts';
 import type { AppEnv, ErrorProfile } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
 import { completeVerification } from '../completion.ts';
@@ -45,7 +46,7 @@ export function faceMatchRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBodyByte
       'With `documentType`, the ID image is also checked for a plausible identity-document layout. Result codes (HTTP 200, status OK, billable): FACE_MATCH, FACE_MISMATCH, NO_FACE_DETECTED, NO_DOCUMENT_DETECTED, DOCUMENT_TYPE_MISMATCH. ' +
       'Errors (status ERROR, not billable, result null): INVALID_REQUEST (400/413, per-field `errors`), UNAUTHORIZED (401), FORBIDDEN (403), RATE_LIMIT_EXCEEDED (429, with Retry-After), INTERNAL_ERROR (500), SERVICE_UNAVAILABLE (503).',
     security: [{ bearerAuth: [] }],
-    middleware: [useFaceMatchProfile, authenticate, requireService('face_match'), admitRequest, limitBody(maxBodyBytes), requireJson] as const,
+    middleware: [useFaceMatchProfile, authenticate, requireService('face_match'), admitRequest, limitBody(maxBodyBytes), requireJson, idempotency] as const,
     request: { body: { required: true, content: { 'application/json': { schema: FaceMatchRequestSchema } } } },
     responses: {
       200: envelopeResponse('Processed: FACE_MATCH, FACE_MISMATCH, NO_FACE_DETECTED, NO_DOCUMENT_DETECTED or DOCUMENT_TYPE_MISMATCH.'),

@@ -13,6 +13,7 @@ import { authenticate, requireService } from '../middleware/auth.ts';
 import { admitRequest } from '../middleware/admission.ts';
 import { limitBody } from '../middleware/body-limit.ts';
 import { requireJson } from '../middleware/json.ts';
+import { idempotency } from '../middleware/idempotency.ts';
 import type { AppEnv } from '../env.ts';
 import { DEFAULT_LIMITS } from '../services.ts';
 import { MEDIA_PATH_PREFIX } from './v1_media.ts';
@@ -31,7 +32,7 @@ export function faceMatchReportRoute(maxBodyBytes: number = DEFAULT_LIMITS.maxBo
       'Compares the selfie with the portrait on the ID image. `face_match.status` is Approved (score ≥ approval_threshold, default 90), In Review (review_threshold ≤ score < approval_threshold, default 75–90; also an approved score with a presentation-attack signal) or Rejected (below review_threshold, or no face in an image: score 0 with a NO_FACE_DETECTED warning). ' +
       '`source_image` (ID portrait crop) and `target_image` (selfie face crop) are temporary links served by GET /v1/media/{token}, valid 60 minutes, held in memory only: absolute on the configured public base URL, else relative to this service. Every completed report (HTTP 200) is billed; errors are not. Errors use the standard error envelope.',
     security: [{ bearerAuth: [] }],
-    middleware: [authenticate, requireService('face_match'), admitRequest, limitBody(maxBodyBytes), requireJson] as const,
+    middleware: [authenticate, requireService('face_match'), admitRequest, limitBody(maxBodyBytes), requireJson, idempotency] as const,
     request: { body: { required: true, content: { 'application/json': { schema: FaceMatchReportRequestSchema } } } },
     responses: {
       200: { description: 'The report (Approved, In Review or Rejected).', content: { 'application/json': { schema: FaceMatchReportSchema } } },
