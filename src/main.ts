@@ -22,7 +22,7 @@ import { httpServerOptions } from './server/http-server.ts';
 import { systemClock } from './server/services.ts';
 import { openStateBackends } from './state/backends.ts';
 import { availableParallelism } from 'node:os';
-import { AdmissionControl, createRequestLimits, createShutdown, memoryLimiterBackend, parseLimitsSettings, redisLimiterBackend } from './limits/index.ts';
+import { AdmissionControl, createRequestLimits, createShutdown, memoryLimiterBackend, limitsSettings, redisLimiterBackend } from './limits/index.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { readKeyFile } from './receipts/keys.ts';
 import { createEphemeralReceiptSigner, createReceiptSigner } from './receipts/signer.ts';
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   const { ledger } = state;
 
   // Admission control, limits (fleet-wide in Redis when REDIS_URL is set), metrics: README "Limits", "Metrics".
-  const ops = parseLimitsSettings(process.env, engineConfig?.workers ?? availableParallelism());
+  const ops = limitsSettings(env, engineConfig?.workers ?? availableParallelism());
   // One Redis client per replica (src/state/redis.ts) serves the cache, the image links and the limits.
   const { redis, pool } = state;
   const metrics = createMetrics({ breakers: () => [...registry.breakers].map(([id, b]) => [id, b.currentState] as const) });

@@ -23,18 +23,34 @@ interface JsonSchemaProperty {
 function typeOf(p: JsonSchemaProperty): string {
   if (p.enum) return p.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
   if (p.type === 'integer' && p.exclusiveMinimum === 0) return 'positive integer';
+  if (p.type === 'integer' && p.minimum === 0 && (p.maximum === undefined || p.maximum >= Number.MAX_SAFE_INTEGER)) return 'non-negative integer';
   if (p.type === 'integer' && p.minimum !== undefined && p.maximum !== undefined) return `integer ${p.minimum}–${p.maximum}`;
   if (p.format === 'uri') return 'URL';
   return p.type ?? 'string';
 }
 
-const escapeCell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+/** Pipes would end the cell; `<word>` would be read as an HTML tag. */
+const escapeCell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('<', '&lt;').replaceAll('\n', ' ');
+
+/**
+ * A default as the variable would be written. JSON Schema (input side) drops defaults given in the
+ * parsed form, such as a `<count>/<seconds>` budget, so those are read from the schema and written back.
+ */
+function defaultText(name: string, p: JsonSchemaProperty): string | undefined {
+  if (p.default !== undefined) return String(p.default);
+  const field = envSchema.shape[name as keyof typeof envSchema.shape];
+  if (!(field instanceof z.ZodDefault)) return undefined;
+  const value: unknown = field.def.defaultValue;
+  if (value && typeof value === 'object' && 'points' in value && 'windowSeconds' in value) return `${String(value.points)}/${String(value.windowSeconds)}`;
+  return JSON.stringify(value);
+}
 
 /** The Markdown table: one row per variable, in schema order. */
 export function renderEnvTable(): string {
   const json = z.toJSONSchema(envSchema, { io: 'input' }) as { properties: Record<string, JsonSchemaProperty> };
   const rows = Object.entries(json.properties).map(([name, p]) => {
-    const fallback = p.default === undefined ? 'unset' : `\`${String(p.default)}\``;
+    const value = defaultText(name, p);
+    const fallback = value === undefined ? 'unset' : `\`${value}\``;
     return `| \`${name}\` | ${typeOf(p)} | ${fallback} | ${escapeCell(p.description ?? '')} |`;
   });
   return ['| Variable | Type | Default | Description |', '|---|---|---|---|', ...rows].join('\n');

@@ -5,10 +5,11 @@
  * configuration table is generated from this schema (`facematch env-docs --write`).
  *
  * To add a variable: one entry below (schema, `.default()` unless it is optional, `.describe()`),
- * then regenerate the README table. This module imports nothing from the project (modules read their
- * defaults from here, never the other way round).
+ * then regenerate the README table. Modules read their defaults from here; the one schema it takes in
+ * (the limits' variables) imports nothing that reads the environment.
  */
 import { z } from 'zod';
+import { LimitsEnvSchema } from '../limits/config.ts';
 
 const positiveInt = z.coerce.number().int().positive();
 const onOff = z.enum(['on', 'off']);
@@ -98,6 +99,9 @@ export const envSchema = z.object({
 
   FACEMATCH_DATA_DIR: z.string().default('../shared/data').describe('Development photos read by the bench, tests and demo registries (relative paths are from the repository root).'),
   FACEMATCH_DEMO_FACES_DIR: z.string().optional().describe('Faces of the demo identities. Unset: `faces/` in `FACEMATCH_DATA_DIR`.'),
+
+  // Admission control, request limits, metrics and shutdown (src/limits/config.ts).
+  ...LimitsEnvSchema.shape,
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -39,13 +39,11 @@ export interface LimitsSettings {
   shutdownDeadlineMs: number;
 }
 
-/** Parse the variables; `workers` (engine threads) sizes the default admission queue. Throws on invalid values. */
-export function parseLimitsSettings(env: Record<string, string | undefined>, workers: number): LimitsSettings {
-  const parsed = LimitsEnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
-  if (!parsed.success) {
-    throw new Error(`invalid limits configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  const e = parsed.data;
+/** The variables as parsed by the environment schema (src/config/env.ts, which includes this one). */
+export type LimitsEnv = z.output<typeof LimitsEnvSchema>;
+
+/** The settings from the parsed variables; `workers` (engine threads) sizes the default admission queue. */
+export function limitsSettings(e: LimitsEnv, workers: number): LimitsSettings {
   const perWorker = 2 * Math.max(1, workers);
   return {
     admission: {

@@ -1,5 +1,5 @@
 export { AdmissionControl } from './admission.ts';
-export { parseLimitsSettings } from './config.ts';
+export { limitsSettings } from './config.ts';
 export { memoryLimiterBackend, redisLimiterBackend } from './limiters.ts';
 export { createRequestLimits } from './request-limits.ts';
 export { createShutdown } from './shutdown.ts';
