@@ -173,3 +173,10 @@ export function faceWarnings(role: ImageRole, analysis: Pick<FaceAnalysis, 'face
   }
   return out;
 }
+
+/** The face comparison's warnings: the similarity rule first (when it fires), then the selfie's findings. */
+export function comparisonWarnings(selfie: Pick<FaceAnalysis, 'faces' | 'quality' | 'liveness'>, verdict: { score: number; threshold: number }): FaceWarning[] {
+  const low = similarityWarning(verdict);
+  const findings = faceWarnings('selfie', selfie, { liveness: true });
+  return low ? [low, ...findings] : findings;
+}

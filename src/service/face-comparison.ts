@@ -9,7 +9,7 @@
  */
 import type { FaceAnalysis, FaceEngine } from '../engine/types.ts';
 import type { Decision, Policy } from '../policy/policy.ts';
-import { faceWarnings, similarityWarning, type FaceWarning } from '../policy/warnings.ts';
+import { comparisonWarnings, type FaceWarning } from '../policy/warnings.ts';
 import { maskIdNumber } from '../registry/mask.ts';
 import type { IdValidation, IdentityRecord, LookupContext, LookupResult, MatchAtSourceResult } from '../registry/types.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -209,9 +209,7 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
   }
   const facesInSelfie = Math.max(1, selfie.faces.length);
   const decision = policy.decide({ raw, threshold: input.threshold, facesInSelfie });
-  const warnings = faceWarnings('selfie', selfie, { liveness: true });
-  const low = similarityWarning({ score: decision.score, threshold: decision.threshold });
-  if (low) warnings.unshift(low);
+  const warnings = comparisonWarnings(selfie, decision);
   timings.total = ms(started);
 
   logger.info('face comparison decided', {

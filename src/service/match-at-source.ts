@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { bytesFromInput } from '../engine/decode.ts';
 import type { FaceAnalysis } from '../engine/types.ts';
 import { scoreFromRegistry } from '../policy/match-at-source.ts';
-import { faceWarnings, similarityWarning } from '../policy/warnings.ts';
+import { comparisonWarnings } from '../policy/warnings.ts';
 import { maskIdNumber } from '../registry/mask.ts';
 import type { MatchAtSourceResult } from '../registry/types.ts';
 import { mapRegistryError, mapSelfieError, SELFIE_TARGET } from './errors.ts';
@@ -77,9 +77,7 @@ export async function compareAtSource(
   }
   const facesInSelfie = Math.max(1, selfie.faces.length);
   const decision = policy.decideScore({ score, threshold: input.threshold, facesInSelfie });
-  const warnings = faceWarnings('selfie', selfie, { liveness: true });
-  const low = similarityWarning({ score: decision.score, threshold: decision.threshold });
-  if (low) warnings.unshift(low);
+  const warnings = comparisonWarnings(selfie, decision);
   timings.total = since(started);
 
   logger.info('face comparison decided at source', {
