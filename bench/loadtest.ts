@@ -4,8 +4,9 @@
  * Starts `npm start` (or uses --url), warms the reference cache, then:
  *   1. saturation: throughput of POST /v1/face-comparison at concurrency 1, 2, 4 (--probe-seconds each);
  *      the saturating concurrency is the smallest within 5 % of the best throughput;
- *   2. 2× and 8× that concurrency for --seconds each: throughput, p50/p99 of admitted (200) answers,
- *      share refused (503/429), other statuses, slowest answer, peak RSS of the service;
+ *   2. 2× and 8× that concurrency for --seconds each, twice: clients that honour Retry-After, then
+ *      clients that resend at once (autocannon): throughput, p50/p99 of admitted (200) answers, share
+ *      refused (503/429), other statuses, slowest answer, peak RSS of the service;
  *   3. 64 concurrent requests with a ~9 MB selfie: statuses, how fast refusals came, peak RSS.
  * /metrics is scraped before and after each phase to show the counters moving.
  *
@@ -16,6 +17,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,6 +44,8 @@ interface PhaseResult {
   slowestMs: number;
   peakRssMb: number;
   metrics: Record<string, number>;
+  /** Server-side: 503s answered within 10 ms (from the latency histogram), of all 503s. */
+  serverRefusals: { within10ms: number; total: number };
 }
 
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
@@ -115,7 +119,8 @@ async function scrape(base: string, token: string | undefined): Promise<Record<s
   if (!token) return {};
   const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } });
   if (!res.ok) return {};
-  const wanted = /^facematch_(http_requests_total\{route="\/v1\/face-comparison"|admission_refusals_total|limit_refusals_total|charged_results_total|reference_cache_lookups_total)/;
+  const wanted =
+    /^facematch_(http_requests_total\{route="\/v1\/face-comparison"|http_request_duration_seconds_(bucket\{le="0.01",|count\{)route="\/v1\/face-comparison"|admission_refusals_total|limit_refusals_total|charged_results_total|reference_cache_lookups_total)/;
   const out: Record<string, number> = {};
   for (const line of (await res.text()).split('\n')) {
     if (!wanted.test(line)) continue;
@@ -123,6 +128,12 @@ async function scrape(base: string, token: string | undefined): Promise<Record<s
     out[line.slice(0, i)] = Number(line.slice(i + 1));
   }
   return out;
+}
+
+/** From a metrics delta: how many 503s the service answered within 10 ms, of all its 503s. */
+function fastRefusals(m: Record<string, number>): { within10ms: number; total: number } {
+  const key = (k: string) => `facematch_http_request_duration_seconds_${k}route="/v1/face-comparison",status="503"}`;
+  return { within10ms: m[key('bucket{le="0.01",')] ?? 0, total: m[key('count{')] ?? 0 };
 }
 
 function delta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
@@ -155,9 +166,44 @@ async function runPhase(name: string, base: string, body: string, key: string, c
   });
   const result = await done;
   const after = await scrape(base, token);
+  const phase = summarisePhase(name, connections, seconds, latencies, delta(before, after), rss);
+  if (result.errors) phase.statuses.errors = result.errors;
+  if (result.timeouts) phase.statuses.timeouts = result.timeouts;
+  return phase;
+}
+
+/**
+ * The same load from clients that honour Retry-After: each of `connections` clients sends, waits for
+ * the answer, and after a 503 or 429 waits the seconds the service asked for before sending again.
+ */
+async function runPolitePhase(name: string, base: string, body: string, key: string, connections: number, seconds: number, rss: ReturnType<typeof rssSampler>, token?: string): Promise<PhaseResult> {
+  const before = await scrape(base, token);
+  rss.reset();
+  const latencies: Record<string, number[]> = {};
+  const until = performance.now() + seconds * 1000;
+  const client = async () => {
+    while (performance.now() < until) {
+      const t = performance.now();
+      let status = 'error';
+      let wait = 0;
+      try {
+        const res = await fetch(base + ENDPOINT, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
+        await res.arrayBuffer();
+        status = String(res.status);
+        if (res.status === 503 || res.status === 429) wait = Number(res.headers.get('retry-after') ?? '1') * 1000;
+      } catch {
+        wait = 1000;
+      }
+      (latencies[status] ??= []).push(performance.now() - t);
+      if (wait) await new Promise((r) => setTimeout(r, Math.min(wait, Math.max(0, until - performance.now()))));
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, client));
+  return summarisePhase(name, connections, seconds, latencies, delta(before, await scrape(base, token)), rss);
+}
+
+function summarisePhase(name: string, connections: number, seconds: number, latencies: Record<string, number[]>, metrics: Record<string, number>, rss: ReturnType<typeof rssSampler>): PhaseResult {
   const statuses = Object.fromEntries(Object.entries(latencies).map(([s, l]) => [s, l.length]));
-  if (result.errors) statuses.errors = result.errors;
-  if (result.timeouts) statuses.timeouts = result.timeouts;
   const admitted = latencies['200'] ?? [];
   const total = Object.values(latencies).reduce((n, l) => n + l.length, 0);
   const refused = (latencies['503']?.length ?? 0) + (latencies['429']?.length ?? 0);
@@ -174,7 +220,8 @@ async function runPhase(name: string, base: string, body: string, key: string, c
     admittedP99: round(percentile(admitted, 99)),
     slowestMs: round(Math.max(0, ...Object.values(latencies).flat())),
     peakRssMb: rss.peakMb(),
-    metrics: delta(before, after),
+    metrics,
+    serverRefusals: fastRefusals(metrics),
   };
 }
 
@@ -193,21 +240,31 @@ async function bigSelfie(file: string, targetMb: number): Promise<Buffer> {
   throw new Error('could not make a selfie of the requested size');
 }
 
-async function bigSelfieCase(base: string, body: string, key: string, n: number, rss: ReturnType<typeof rssSampler>) {
+/** One POST with node:http: the time to the response's headers (a refusal can come before the upload ends), then its status. */
+function timedPost(url: URL, key: string, body: string, agent: Agent): Promise<{ status: string; ms: number }> {
+  return new Promise((resolve) => {
+    const t = performance.now();
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${key}` } }, (res) => {
+      resolve({ status: String(res.statusCode), ms: performance.now() - t });
+      res.resume();
+      // A refused upload need not be finished.
+      if (res.statusCode !== 200) res.on('end', () => req.destroy());
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => resolve({ status: `error ${err.code ?? err.message}`, ms: performance.now() - t }));
+    req.end(body);
+  });
+}
+
+async function bigSelfieCase(base: string, body: string, key: string, n: number, rss: ReturnType<typeof rssSampler>, token?: string) {
+  const before = await scrape(base, token);
   rss.reset();
   const started = performance.now();
-  const answers = await Promise.all(
-    Array.from({ length: n }, async () => {
-      const t = performance.now();
-      try {
-        const res = await fetch(base + ENDPOINT, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
-        await res.arrayBuffer();
-        return { status: String(res.status), ms: performance.now() - t };
-      } catch {
-        return { status: 'error', ms: performance.now() - t };
-      }
-    }),
-  );
+  const url = new URL(base + ENDPOINT);
+  // Keep-alive connections, as an HTTP client library uses: a refused upload is then drained by the
+  // service and the 503 read, instead of a reset of a connection the client asked to close.
+  const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+  const answers = await Promise.all(Array.from({ length: n }, () => timedPost(url, key, body, agent)));
+  agent.destroy();
   const by = (s: string) => answers.filter((a) => a.status === s).map((a) => a.ms);
   const statuses: Record<string, number> = {};
   for (const a of answers) statuses[a.status] = (statuses[a.status] ?? 0) + 1;
@@ -220,6 +277,7 @@ async function bigSelfieCase(base: string, body: string, key: string, n: number,
     refusedMax: round(Math.max(0, ...by('503'))),
     wallMs: round(performance.now() - started),
     peakRssMb: rss.peakMb(),
+    serverRefusals: fastRefusals(delta(before, await scrape(base, token))),
   };
 }
 
@@ -249,6 +307,7 @@ export async function main(argv: string[]): Promise<number> {
       'big-requests': { type: 'string', default: '64' },
       'big-mb': { type: 'string', default: '9' },
       json: { type: 'boolean', default: false },
+      'big-only': { type: 'boolean', default: false },
     },
   });
   const log = (line: string) => process.stderr.write(line + '\n');
@@ -293,28 +352,35 @@ export async function main(argv: string[]): Promise<number> {
       for (let i = 0; i < 5; i++) await fetch(base + ENDPOINT, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body }).then((r) => r.arrayBuffer());
 
       const probes: PhaseResult[] = [];
-      for (const c of [1, 2, 4]) {
-        log(`saturation probe c=${c} for ${probeSeconds} s`);
-        probes.push(await runPhase(`probe c=${c}`, base, body, key, c, probeSeconds, rss, token));
-      }
-      const best = Math.max(...probes.map((p) => p.admittedPerSecond));
-      const saturation = probes.find((p) => p.admittedPerSecond >= 0.95 * best)!;
-      const c = saturation.connections;
       const phases: PhaseResult[] = [];
-      for (const factor of [2, 8]) {
-        log(`${factor}× saturation: c=${factor * c} for ${seconds} s`);
-        phases.push(await runPhase(`${factor}× (c=${factor * c})`, base, body, key, factor * c, seconds, rss, token));
+      let c = 0;
+      let saturationRate = 0;
+      if (!values['big-only']) {
+        for (const conns of [1, 2, 4]) {
+          log(`saturation probe c=${conns} for ${probeSeconds} s`);
+          probes.push(await runPhase(`probe c=${conns}`, base, body, key, conns, probeSeconds, rss, token));
+        }
+        const best = Math.max(...probes.map((p) => p.admittedPerSecond));
+        const saturation = probes.find((p) => p.admittedPerSecond >= 0.95 * best)!;
+        c = saturation.connections;
+        saturationRate = saturation.admittedPerSecond;
+        for (const factor of [2, 8]) {
+          log(`${factor}× saturation: c=${factor * c} for ${seconds} s, clients honouring Retry-After`);
+          phases.push(await runPolitePhase(`${factor}× (c=${factor * c}), Retry-After honoured`, base, body, key, factor * c, seconds, rss, token));
+          log(`${factor}× saturation: c=${factor * c} for ${seconds} s, clients resending at once (autocannon)`);
+          phases.push(await runPhase(`${factor}× (c=${factor * c}), resent at once`, base, body, key, factor * c, seconds, rss, token));
+        }
       }
 
       log(`${values['big-requests']} concurrent ~${values['big-mb']} MB selfies`);
       const big = await bigSelfie(selfieFile, Number(values['big-mb']));
       const bigBody = JSON.stringify({ id_type: person.id_type, id_number: person.id_number, selfie: big.toString('base64') });
-      const bigCase = { selfieMb: round(big.length / 1e6, 2), ...(await bigSelfieCase(base, bigBody, key, Number(values['big-requests']), rss)) };
+      const bigCase = { selfieMb: round(big.length / 1e6, 2), ...(await bigSelfieCase(base, bigBody, key, Number(values['big-requests']), rss, token)) };
 
       const hwm = child ? Math.max(...[child.pid!, ...descendants(child.pid!)].map((p) => statusKb(p, 'VmHWM'))) : 0;
       const report = {
         cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
-        saturation: { connections: c, admittedPerSecond: saturation.admittedPerSecond, probes },
+        saturation: { connections: c, admittedPerSecond: saturationRate, probes },
         phases,
         bigSelfies: bigCase,
         serviceHighWaterRssMb: round(hwm / 1024),
@@ -339,10 +405,11 @@ function printReport(r: { cpu: string; saturation: { connections: number; admitt
   const out = (s: string) => process.stdout.write(s + '\n');
   out(`CPU: ${r.cpu}`);
   out(`saturation: c=${r.saturation.connections}, ${r.saturation.admittedPerSecond} verifications/s`);
-  out('| phase | req/s | admitted/s | p50 admitted ms | p99 admitted ms | refused % | statuses | slowest ms | peak RSS MB |');
-  out('|---|---|---|---|---|---|---|---|---|');
+  out('| phase | req/s | admitted/s | p50 admitted ms | p99 admitted ms | refused % | statuses | slowest ms | 503s within 10 ms (server) | peak RSS MB |');
+  out('|---|---|---|---|---|---|---|---|---|---|');
   for (const p of [...r.saturation.probes, ...r.phases]) {
-    out(`| ${p.name} | ${p.throughput} | ${p.admittedPerSecond} | ${p.admittedP50} | ${p.admittedP99} | ${p.refusedShare} | ${JSON.stringify(p.statuses)} | ${p.slowestMs} | ${p.peakRssMb} |`);
+    const fast = p.serverRefusals.total ? `${p.serverRefusals.within10ms}/${p.serverRefusals.total}` : '–';
+    out(`| ${p.name} | ${p.throughput} | ${p.admittedPerSecond} | ${p.admittedP50} | ${p.admittedP99} | ${p.refusedShare} | ${JSON.stringify(p.statuses)} | ${p.slowestMs} | ${fast} | ${p.peakRssMb} |`);
   }
   out(`big selfies: ${JSON.stringify(r.bigSelfies)}`);
   out(`service RSS high-water mark (whole run): ${r.serviceHighWaterRssMb} MB`);

@@ -19,6 +19,13 @@ export interface MockContext {
   special(adapter: MockAdapterId, idNumber: string): SpecialCase | undefined;
   /** A record for special cases that need one (photo missing, restricted, …). */
   placeholder(idType: string, idNumber: string): MockPerson;
+  /** Match-at-source mocks: the registry-side similarity of a selfie and a record's photo. */
+  faceSimilarity(selfie: Uint8Array, reference: Uint8Array): Promise<number>;
+}
+
+/** Without a face matcher, a mock registry recognises only the very same photo. */
+async function sameBytesSimilarity(selfie: Uint8Array, reference: Uint8Array): Promise<number> {
+  return Buffer.from(selfie).equals(Buffer.from(reference)) ? 0.99 : 0.1;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -98,6 +105,7 @@ export function createMockContext(options: RegistryMocksOptions): MockContext {
     special(adapter, idNumber) {
       return specialCaseFor(adapter, idNumber);
     },
+    faceSimilarity: options.faceSimilarity ?? sameBytesSimilarity,
     placeholder(idType, idNumber) {
       return {
         id_type: idType,
@@ -145,3 +153,14 @@ export function dMonYDate(iso: string): string {
 /** A gateway's HTML error page (what a load balancer sends instead of JSON). */
 export const GATEWAY_HTML =
   '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>upstream sent an invalid response</p></body></html>';
+
+/** The gateway's HTML page with `status` (200 = a "successful" reply that is not JSON at all). */
+export function gatewayPage(status: number): Response {
+  return new Response(GATEWAY_HTML, { status, headers: { 'content-type': 'text/html' } });
+}
+
+/** Hang past the caller's timeout (ended early when the request is aborted), then answer 504. */
+export async function hangThen504(ctx: MockContext, request: Request): Promise<Response> {
+  await ctx.hang(request.signal);
+  return new Response(null, { status: 504 });
+}

@@ -11,25 +11,22 @@ import sharp from 'sharp';
 import { z } from 'zod';
 import { envVar } from '../src/config/env.ts';
 import { dataDir } from '../src/config/paths.ts';
-import { validateGhanaCard } from '../adapters/gh-nia/id-number.ts';
-import { validateKeNationalId } from '../adapters/ke-iprs/id-number.ts';
-import { validateNgBvn } from '../adapters/ng-bvn/id-number.ts';
-import { validateNgNin } from '../adapters/ng-nin/id-number.ts';
-import { validatePeDni } from '../adapters/pe-reniec/id-number.ts';
-import { validateZaId } from '../adapters/za-dha/id-number.ts';
-import type { IdValidation } from '../src/registry/types.ts';
+import { ADAPTERS } from '../adapters/index.ts';
+import { parseRegistryConfig } from '../src/registry/config.ts';
+import type { HttpClient } from '../src/registry/http.ts';
+import { createAdapter, RegistryRouter } from '../src/registry/index.ts';
 import type { MockPerson } from './types.ts';
 
 export const DEMO_IDENTITIES_FILE = fileURLToPath(new URL('./demo-identities.json', import.meta.url));
 
-const VALIDATORS: Record<string, (n: string) => IdValidation> = {
-  PE_DNI: validatePeDni,
-  KE_NATIONAL_ID: validateKeNationalId,
-  NG_NIN: validateNgNin,
-  NG_BVN: validateNgBvn,
-  GH_GHANA_CARD: validateGhanaCard,
-  ZA_ID: validateZaId,
-};
+/** No network here: the adapters are built only for their ID-number validators. */
+const offline: HttpClient = { request: () => Promise.reject(new Error('offline')), close: async () => {} };
+
+/** Every adapter's validator, by id_type. */
+function validators(): RegistryRouter {
+  const config = parseRegistryConfig(ADAPTERS, {});
+  return new RegistryRouter(ADAPTERS.map((plugin) => createAdapter(plugin, config, { http: offline })));
+}
 
 export const demoIdentitySchema = z.object({
   id_type: z.string(),
@@ -96,9 +93,9 @@ export async function loadDemoPeople(options: LoadDemoPeopleOptions = {}): Promi
   const identities = await readDemoIdentities(options.identitiesFile);
   const facesDir = options.facesDir ?? demoFacesDir();
   const people: MockPerson[] = [];
+  const router = validators();
   for (const identity of identities) {
-    const validate = VALIDATORS[identity.id_type];
-    const v = validate?.(identity.id_number);
+    const v = router.has(identity.id_type) ? router.validate(identity.id_type, identity.id_number) : undefined;
     if (!v?.ok) throw new Error(`demo identity ${identity.name} has an invalid ${identity.id_type}`);
     try {
       const photo = await toRegistryJpeg(resolveFacePath(identity.registry_photo, facesDir), identity.photo_variant);

@@ -18,6 +18,7 @@ export * from './types.ts';
 export { SPECIAL_IDS, specialCaseFor, type SpecialCase } from './special-ids.ts';
 export { loadDemoPeople, readDemoIdentities, demoFacesDir, resolveFacePath, DEMO_IDENTITIES_FILE, type DemoIdentity } from './demo-identities.ts';
 export { syntheticJpeg, notAnImage } from './fixtures.ts';
+export { engineFaceSimilarity } from './face-similarity.ts';
 
 /** Every adapter's mock module, loaded once (a dynamic import per plug-in keeps msw out of production). */
 export const MOCK_MODULES: ReadonlyArray<{ id: string; baseUrl: string; module: AdapterMockModule }> = await Promise.all(

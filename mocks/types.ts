@@ -49,6 +49,12 @@ export interface RegistryMocksOptions {
   tokenTtlSeconds?: number;
   random?: () => number;
   now?: () => number;
+  /**
+   * How match-at-source mocks (Datavalid, INE) score a selfie against the record's photo, in [0, 1]
+   * on the registry's scale. `npm start` passes the face engine; the default says 0.99 for the very
+   * same bytes and 0.10 otherwise.
+   */
+  faceSimilarity?: (selfie: Uint8Array, reference: Uint8Array) => Promise<number>;
 }
 
 /** Counters and switches the tests and the demo use to observe and steer the mocks. */

@@ -22,13 +22,15 @@ import { httpServerOptions } from './server/http-server.ts';
 import { systemClock } from './server/services.ts';
 import { openStateBackends } from './state/backends.ts';
 import { availableParallelism } from 'node:os';
-import { AdmissionControl, createRequestLimits, createShutdown, memoryLimiterBackend, limitsSettings, redisLimiterBackend } from './limits/index.ts';
+import { AdmissionControl, createRequestLimits, createShutdown, limitsSettings, memoryLimiterBackend, redisLimiterBackend } from './limits/index.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { readKeyFile } from './receipts/keys.ts';
 import { createEphemeralReceiptSigner, createReceiptSigner } from './receipts/signer.ts';
 import { decisionLogPathBeside, openFileDecisionLog } from './review/decision-log.ts';
 import { createMemoryReviewQueue } from './review/queue.ts';
+import { createRedisReviewQueue } from './review/redis-queue.ts';
 
+import type { FaceEngine } from './engine/types.ts';
 
 async function main(): Promise<void> {
   const env = parseEnv();
@@ -41,8 +43,13 @@ async function main(): Promise<void> {
     logger.warn('demo mode: no accounts file; the built-in demo organisation and its public API key are active (see README)', { config: 'built-in demo' });
   }
 
-  // msw is a devDependency: the mocks are loaded only when enabled.
-  const mocks = env.FACEMATCH_REGISTRY_MOCKS === 'on' ? await (await import('../mocks/index.ts')).startRegistryMocks({ latency: 'demo' }) : undefined;
+  // msw is a devDependency: the mocks are loaded only when enabled. The match-at-source mocks
+  // (Datavalid, INE) compare faces with the engine once it is loaded.
+  let loaded: { engine: FaceEngine; toScore: (raw: number) => number } | undefined;
+  const demoRegistries = env.FACEMATCH_REGISTRY_MOCKS === 'on' ? await import('../mocks/index.ts') : undefined;
+  const mocks = demoRegistries
+    ? await demoRegistries.startRegistryMocks({ latency: 'demo', faceSimilarity: demoRegistries.engineFaceSimilarity(() => loaded?.engine, (raw) => loaded?.toScore(raw) ?? 0) })
+    : undefined;
   if (mocks) logger.info('demo registries active (msw mocks)', { people: mocks.people.length });
 
   const registryConfigFile = env.FACEMATCH_REGISTRY_CONFIG;
@@ -53,6 +60,7 @@ async function main(): Promise<void> {
   const engineConfig = engineConfigFile ? readEngineConfig(engineConfigFile) : undefined;
   const engine = await createFaceEngine(engineConfig);
   const calibration = loadCalibration(engineConfig?.calibration ?? fromRepoRoot(env.FACEMATCH_CALIBRATION));
+  loaded = { engine, toScore: (raw) => calibration.toScore(raw) };
 
   // Ledger and idempotency: file, or PostgreSQL (DATABASE_URL); cache and image links: memory, or Redis (REDIS_URL).
   const state = await openStateBackends(
@@ -85,13 +93,18 @@ async function main(): Promise<void> {
   // Receipts: keys from FACEMATCH_RECEIPT_KEYS (a JWK Set; the last private key signs), else an in-memory key.
   const receiptKeyFile = env.FACEMATCH_RECEIPT_KEYS;
   const receipts = receiptKeyFile ? createReceiptSigner(readKeyFile(fromRepoRoot(receiptKeyFile))) : createEphemeralReceiptSigner();
+  // Resolving the key now makes a key file without a usable signing key a start-up error, not a failed request.
+  const receiptKid = await receipts.activeKid();
   if (!receiptKeyFile) {
-    logger.warn('no FACEMATCH_RECEIPT_KEYS: receipts are signed with a key generated in memory; they stop verifying against this service after a restart, and replicas do not share it (see README)', { kid: await receipts.activeKid() });
+    logger.warn('no FACEMATCH_RECEIPT_KEYS: receipts are signed with a key generated in memory; they stop verifying against this service after a restart, and replicas do not share it (see README)', { kid: receiptKid });
   }
-  // Review queue: cases and crops in memory; decisions durable, beside the usage ledger.
+  // Review queue: cases and crops in memory (or Redis); decisions durable, beside the usage ledger.
   const reviewDecisions = await openFileDecisionLog(env.FACEMATCH_REVIEW_DECISIONS ? fromRepoRoot(env.FACEMATCH_REVIEW_DECISIONS) : decisionLogPathBeside(fromRepoRoot(env.FACEMATCH_LEDGER)));
   const review = {
-    queue: createMemoryReviewQueue({ clock: systemClock, ttlMs: env.FACEMATCH_REVIEW_TTL_MINUTES * 60_000 }),
+    // With REDIS_URL the cases and crops live in Redis memory, shared by the replicas.
+    queue: redis
+      ? createRedisReviewQueue({ redis, ttlMs: env.FACEMATCH_REVIEW_TTL_MINUTES * 60_000 })
+      : createMemoryReviewQueue({ clock: systemClock, ttlMs: env.FACEMATCH_REVIEW_TTL_MINUTES * 60_000 }),
     decisions: reviewDecisions,
     margin: env.FACEMATCH_REVIEW_MARGIN,
   };
@@ -124,7 +137,9 @@ async function main(): Promise<void> {
   });
 
   const serverOptions = httpServerOptions({ headersTimeoutMs: env.FACEMATCH_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.FACEMATCH_REQUEST_TIMEOUT_MS });
-  const server = serve({ fetch: app.fetch, port: env.PORT, serverOptions }, (info) => {
+  // Refused uploads are drained by the admission guard (src/server/middleware/discard-body.ts), not
+  // cut off after 500 ms: a reset connection would lose the 503 the client has not read yet.
+  const server = serve({ fetch: app.fetch, port: env.PORT, serverOptions, autoCleanupIncoming: false }, (info) => {
     logger.info('facematch listening', { port: info.port, engine: engine.version, calibration: calibration.version, id_types: registry.router.idTypes() });
   });
 

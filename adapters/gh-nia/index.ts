@@ -14,10 +14,6 @@ export default defineAdapter({
     merchantKey: z.string().min(1).default(MOCK_CREDENTIALS.merchantKey),
     lookupPath: z.string().startsWith('/').optional(),
   }),
-  mock: {
-    baseUrl: 'https://nia.registry.test',
-    specialId: (code) => `GHA-000000${code}-0`,
-    load: () => import('./mock.ts'),
-  },
+  mock: { baseUrl: 'https://nia.registry.test', specialId: (code) => `GHA-000000${code}-0`, load: () => import('./mock.ts') },
   create: (config, deps) => new NiaGhanaCardAdapter(config, deps),
 });

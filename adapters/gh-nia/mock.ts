@@ -7,7 +7,7 @@ import { http, HttpResponse } from 'msw';
 import { NIA_DEFAULT_LOOKUP_PATH } from './adapter.ts';
 import type { ConformanceFixture, MockInstance } from '../../src/registry/plugin.ts';
 import { MOCK_CREDENTIALS } from './index.ts';
-import { encodePhoto, GATEWAY_HTML, type MockContext } from '../../mocks/common.ts';
+import { encodePhoto, gatewayPage, hangThen504, type MockContext } from '../../mocks/common.ts';
 import { notAnImage } from '../../mocks/fixtures.ts';
 import type { MockPerson } from '../../mocks/types.ts';
 
@@ -60,10 +60,9 @@ function niaHandlers(ctx: MockContext, baseUrl: string) {
         case 'server_error':
           return fail(500, '99', 'Internal server error');
         case 'hang':
-          await ctx.hang(request.signal);
-          return new HttpResponse(null, { status: 504 });
+          return hangThen504(ctx, request);
         case 'malformed':
-          return new HttpResponse(GATEWAY_HTML, { status: 200, headers: { 'content-type': 'text/html' } });
+          return gatewayPage(200);
         case 'photo_missing':
           return ok(placeholder(), null);
         case 'photo_not_image':

@@ -14,10 +14,6 @@ export default defineAdapter({
     username: z.string().min(1).default(MOCK_CREDENTIALS.username),
     password: z.string().min(1).default(MOCK_CREDENTIALS.password),
   }),
-  mock: {
-    baseUrl: 'https://iprs.registry.test/IPRSServiceInterface/ServiceIPRS.svc',
-    specialId: (code) => `20000${code}`,
-    load: () => import('./mock.ts'),
-  },
+  mock: { baseUrl: 'https://iprs.registry.test/IPRSServiceInterface/ServiceIPRS.svc', specialId: (code) => `20000${code}`, load: () => import('./mock.ts') },
   create: (config, deps) => new IprsAdapter(config, deps),
 });

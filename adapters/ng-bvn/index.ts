@@ -13,10 +13,6 @@ export default defineAdapter({
   configSchema: z.object({
     organisationCode: z.string().min(1).default(MOCK_CREDENTIALS.organisationCode),
   }),
-  mock: {
-    baseUrl: 'https://nibss.registry.test',
-    specialId: (code) => `22000000${code}`,
-    load: () => import('./mock.ts'),
-  },
+  mock: { baseUrl: 'https://nibss.registry.test', specialId: (code) => `22000000${code}`, load: () => import('./mock.ts') },
   create: (config, deps) => new NibssBvnAdapter(config, deps),
 });

@@ -8,7 +8,7 @@ import { http, HttpResponse } from 'msw';
 import { nibssAuthorization, nibssDecrypt, nibssEncrypt, nibssSignature, type NibssSession } from './crypto.ts';
 import type { ConformanceFixture, MockInstance } from '../../src/registry/plugin.ts';
 import { MOCK_CREDENTIALS } from './index.ts';
-import { dMonYDate, encodePhoto, type MockContext } from '../../mocks/common.ts';
+import { dMonYDate, encodePhoto, hangThen504, type MockContext } from '../../mocks/common.ts';
 import { notAnImage } from '../../mocks/fixtures.ts';
 import type { MockPerson } from '../../mocks/types.ts';
 
@@ -99,8 +99,7 @@ function bvnHandlers(ctx: MockContext, baseUrl: string, state: NibssMockState) {
       case 'server_error':
         return new HttpResponse('Internal Server Error', { status: 500 });
       case 'hang':
-        await ctx.hang(request.signal);
-        return new HttpResponse(null, { status: 504 });
+        return hangThen504(ctx, request);
       case 'malformed': {
         // Tampered ciphertext: the last block is altered, so padding/decryption fails.
         const good = nibssEncrypt(JSON.stringify(payload(placeholder(), '')), session);

@@ -14,10 +14,6 @@ export default defineAdapter({
     appId: z.string().min(1).default(MOCK_CREDENTIALS.appId),
     secretKey: z.string().min(1).default(MOCK_CREDENTIALS.secretKey),
   }),
-  mock: {
-    baseUrl: 'https://nin-aggregator.registry.test',
-    specialId: (code) => `70000000${code}`,
-    load: () => import('./mock.ts'),
-  },
+  mock: { baseUrl: 'https://nin-aggregator.registry.test', specialId: (code) => `70000000${code}`, load: () => import('./mock.ts') },
   create: (config, deps) => new NinAggregatorAdapter(config, deps),
 });

@@ -6,7 +6,7 @@
 import { http, HttpResponse } from 'msw';
 import type { ConformanceFixture, MockInstance } from '../../src/registry/plugin.ts';
 import { MOCK_CREDENTIALS } from './index.ts';
-import { encodePhoto, GATEWAY_HTML, type MockContext } from '../../mocks/common.ts';
+import { encodePhoto, gatewayPage, hangThen504, type MockContext } from '../../mocks/common.ts';
 import { notAnImage } from '../../mocks/fixtures.ts';
 import type { MockPerson } from '../../mocks/types.ts';
 
@@ -48,12 +48,11 @@ function ninHandlers(ctx: MockContext, baseUrl: string) {
         case 'rate_limited':
           return HttpResponse.json({ error: 'Too many requests' }, { status: 429, headers: { 'retry-after': '60' } });
         case 'server_error':
-          return new HttpResponse(GATEWAY_HTML, { status: 502, headers: { 'content-type': 'text/html' } });
+          return gatewayPage(502);
         case 'hang':
-          await ctx.hang(request.signal);
-          return new HttpResponse(null, { status: 504 });
+          return hangThen504(ctx, request);
         case 'malformed':
-          return new HttpResponse(GATEWAY_HTML, { status: 200, headers: { 'content-type': 'text/html' } });
+          return gatewayPage(200);
         case 'photo_missing':
           return HttpResponse.json(entity(ctx.placeholder('NG_NIN', nin), ''));
         case 'photo_not_image':

@@ -15,10 +15,6 @@ export default defineAdapter({
     nuRucUsuario: z.string().regex(/^\d{11}$/).default(MOCK_CREDENTIALS.nuRucUsuario),
     password: z.string().min(1).default(MOCK_CREDENTIALS.password),
   }),
-  mock: {
-    baseUrl: 'https://ws2.pide.registry.test',
-    specialId: (code) => `10000${code}`,
-    load: () => import('./mock.ts'),
-  },
+  mock: { baseUrl: 'https://ws2.pide.registry.test', specialId: (code) => `10000${code}`, load: () => import('./mock.ts') },
   create: (config, deps) => new ReniecAdapter(config, deps),
 });

@@ -6,7 +6,7 @@
 import { http, HttpResponse } from 'msw';
 import type { ConformanceFixture, MockInstance } from '../../src/registry/plugin.ts';
 import { MOCK_CREDENTIALS } from './index.ts';
-import { encodePhoto, GATEWAY_HTML, type MockContext } from '../../mocks/common.ts';
+import { encodePhoto, GATEWAY_HTML, gatewayPage, hangThen504, type MockContext } from '../../mocks/common.ts';
 import { notAnImage } from '../../mocks/fixtures.ts';
 import type { MockPerson } from '../../mocks/types.ts';
 
@@ -81,10 +81,9 @@ function reniecHandlers(ctx: MockContext, baseUrl: string) {
       case 'rate_limited':
         return reply('1003');
       case 'server_error':
-        return new HttpResponse(GATEWAY_HTML, { status: 503, headers: { 'content-type': 'text/html' } });
+        return gatewayPage(503);
       case 'hang':
-        await ctx.hang(request.signal);
-        return new HttpResponse(null, { status: 504 });
+        return hangThen504(ctx, request);
       case 'malformed':
         return new HttpResponse('{"consultarResponse":{"return":{"coResultado":"0000","datosPersona":{"prenombres":"TRU', {
           headers: { 'content-type': 'application/json' },

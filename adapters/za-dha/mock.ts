@@ -9,12 +9,13 @@ import { DHA_PHOTO_PATH } from './adapter.ts';
 import { validateZaId } from './id-number.ts';
 import type { ConformanceFixture, MockInstance } from '../../src/registry/plugin.ts';
 import { MOCK_CREDENTIALS } from './index.ts';
-import { GATEWAY_HTML, type MockContext } from '../../mocks/common.ts';
+import { gatewayPage, type MockContext } from '../../mocks/common.ts';
 import { notAnImage } from '../../mocks/fixtures.ts';
+import { hasValidBearer, tokenEndpoint, type TokenStore } from '../../mocks/oauth.ts';
 import type { MockPerson } from '../../mocks/types.ts';
 
 interface DhaMockState {
-  tokens: Map<string, number>;
+  tokens: TokenStore;
   links: Map<string, { bytes: Uint8Array; expiresAt: number }>;
 }
 
@@ -25,21 +26,7 @@ function dhaHandlers(ctx: MockContext, baseUrl: string, state: DhaMockState) {
   const creds = MOCK_CREDENTIALS;
   const linkTtl = () => ctx.options.photoLinkTtlMs ?? 60_000;
 
-  const tokenRoute = http.post(`${baseUrl}/oauth/token`, async ({ request }) => {
-    await ctx.latency('rest');
-    const expected = `Basic ${Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString('base64')}`;
-    const form = new URLSearchParams(await request.text());
-    if (form.get('grant_type') !== 'client_credentials') {
-      return HttpResponse.json({ error: 'unsupported_grant_type' }, { status: 400 });
-    }
-    if (request.headers.get('authorization') !== expected) {
-      return HttpResponse.json({ error: 'invalid_client', error_description: 'Client authentication failed' }, { status: 401 });
-    }
-    const ttl = ctx.options.tokenTtlSeconds ?? 3300;
-    const accessToken = randomBytes(24).toString('base64url');
-    state.tokens.set(accessToken, ctx.now() + ttl * 1000);
-    return HttpResponse.json({ access_token: accessToken, token_type: 'Bearer', expires_in: ttl, scope: 'dha.photo' });
-  });
+  const tokenRoute = tokenEndpoint(ctx, `${baseUrl}/oauth/token`, { id: creds.clientId, secret: creds.clientSecret }, state.tokens, 'dha.photo');
 
   function issueLink(bytes: Uint8Array, expired = false): { photo_url: string; photo_url_expires_at: string } {
     const id = randomBytes(18).toString('base64url');
@@ -69,10 +56,7 @@ function dhaHandlers(ctx: MockContext, baseUrl: string, state: DhaMockState) {
 
   const photoRoute = http.post(`${baseUrl}${DHA_PHOTO_PATH}`, async ({ request }) => {
     await ctx.latency('rest');
-    const auth = request.headers.get('authorization') ?? '';
-    const bearer = /^Bearer (.+)$/.exec(auth)?.[1];
-    const expiry = bearer ? state.tokens.get(bearer) : undefined;
-    if (!expiry || expiry <= ctx.now()) return error(401, 'UNAUTHENTICATED', 'Access token missing, invalid or expired');
+    if (!hasValidBearer(ctx, request, state.tokens)) return error(401, 'UNAUTHENTICATED', 'Access token missing, invalid or expired');
     const retryAfter = ctx.rateLimiter.hit(`za-dha:${creds.clientId}`);
     if (retryAfter !== undefined) return error(429, 'RATE_LIMITED', 'Too many requests', { 'retry-after': String(retryAfter) });
     const body = (await request.json().catch(() => undefined)) as { id_number?: unknown; consent?: unknown } | undefined;
@@ -96,7 +80,7 @@ function dhaHandlers(ctx: MockContext, baseUrl: string, state: DhaMockState) {
         await ctx.hang(request.signal);
         return error(504, 'UPSTREAM_TIMEOUT', 'DHA did not answer');
       case 'malformed':
-        return new HttpResponse(GATEWAY_HTML, { status: 200, headers: { 'content-type': 'text/html' } });
+        return gatewayPage(200);
       case 'restricted':
         return found(placeholder(), { photo_url: null }, { deceased: true });
       case 'photo_missing':

@@ -1,22 +1,7 @@
 /** Review queue: borderline results held with their two face crops; approve or reject with a note. */
 import { ApiFailure, call } from './api.ts';
 import { announce, field, h } from './dom.ts';
-
-interface ReviewCase {
-  id: string;
-  endpoint: string;
-  reason: string;
-  created_at: string;
-  expires_at: string;
-  verdict: string;
-  score: number | null;
-  threshold: number;
-  id_type: string | null;
-  id_number_masked: string | null;
-  warnings: string[];
-  status: 'PENDING' | 'APPROVED' | 'REJECTED';
-  decision: { decision: string; note: string; reviewer: string; decided_at: string } | null;
-}
+import type { ReviewCase, ReviewCaseResponse, ReviewListResponse } from './contract.ts';
 
 const time = (iso: string) => new Date(iso).toLocaleString();
 
@@ -69,7 +54,7 @@ export async function renderReview(main: HTMLElement): Promise<void> {
   const refresh = h('button', { type: 'button' }, 'Refresh');
 
   const load = async () => {
-    const r = await call<{ data: { cases: ReviewCase[] } }>('/v1/reviews');
+    const r = await call<ReviewListResponse>('/v1/reviews');
     const cases = r.body.data.cases;
     if (!cases.length) {
       list.replaceChildren(h('p', {}, 'No case is waiting. Borderline results appear here for 60 minutes.'));
@@ -101,7 +86,7 @@ export async function renderReview(main: HTMLElement): Promise<void> {
     );
   };
   const open = async (id: string) => {
-    const r = await call<{ data: { case: ReviewCase | null; crops: { selfie: string | null; reference: string | null } | null } }>(`/v1/reviews/${encodeURIComponent(id)}`);
+    const r = await call<ReviewCaseResponse>(`/v1/reviews/${encodeURIComponent(id)}`);
     if (!r.body.data.case) return void detail.replaceChildren(h('p', {}, 'This case has expired.'));
     detail.replaceChildren(
       caseDetail(r.body.data.case, r.body.data.crops, () => {

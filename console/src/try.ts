@@ -2,29 +2,7 @@
 import { ApiFailure, call } from './api.ts';
 import { cameraButton } from './camera.ts';
 import { announce, field, h, readAsDataUrl } from './dom.ts';
-
-interface Warning {
-  risk: string;
-  short_description?: string;
-  log_type?: string;
-}
-
-interface Comparison {
-  data: {
-    match_result: string;
-    confidence: { score: number; threshold: number; status: string };
-    identity: Record<string, string | null | undefined>;
-    details: { reason_code: string; remarks: string; faces_in_selfie: number; source: string; warnings?: Warning[] };
-  };
-  meta: { request_id: string; cache: string; timings_ms?: Record<string, number>; receipt: string; crops?: { selfie: string | null; reference: string | null } };
-}
-
-interface FaceMatch {
-  code: string;
-  message: string;
-  requestId: string;
-  result: { similarity: number | null; match: boolean; threshold: number; facesDetected: { selfie: number; idImage: number } } | null;
-}
+import type { FaceComparisonResponse as Comparison, FaceMatchEnvelope as FaceMatch, Warning } from './contract.ts';
 
 /** An image input: upload, or (for a selfie) the camera. Keeps the chosen image as a data URL. */
 function imagePicker(label: string, withCamera: boolean) {
@@ -115,6 +93,26 @@ function faceMatchResult(r: FaceMatch, headers: Headers, started: number): HTMLE
   );
 }
 
+/** Runs one request from a form: busy button, announcements, the result or the error in `out`. */
+function onSubmit(form: HTMLFormElement, button: HTMLButtonElement, out: HTMLElement, busy: string, run: () => Promise<{ view: HTMLElement; said: string }>): void {
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    out.replaceChildren();
+    button.disabled = true;
+    announce(busy);
+    try {
+      const { view, said } = await run();
+      out.append(view);
+      announce(said);
+    } catch (err) {
+      out.append(errorBox(err));
+      announce('The request failed.');
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
 export async function renderTry(main: HTMLElement): Promise<void> {
   const out = h('div', { class: 'output' });
   const health = await call<{ id_types: string[] }>('/health', { auth: false });
@@ -136,25 +134,13 @@ export async function renderTry(main: HTMLElement): Promise<void> {
     field('Threshold (optional)', threshold, '0.60 permissive, 0.75 balanced, 0.85 strict.'),
     run,
   );
-  regForm.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    out.replaceChildren();
+  onSubmit(regForm, run, out, 'Verifying…', async () => {
     const image = selfie.value();
-    if (!image) return void out.append(errorBox(new Error('choose or take a selfie first')));
-    run.disabled = true;
-    announce('Verifying…');
-    try {
-      const body: Record<string, unknown> = { id_type: idType.value, id_number: idNumber.value.trim(), selfie: image };
-      if (threshold.value !== '') body.threshold = Number(threshold.value);
-      const r = await call<Comparison>('/v1/face-comparison', { method: 'POST', body, headers: { 'facematch-crops': 'links' } });
-      out.append(comparisonResult(r.body));
-      announce(`Result: ${r.body.data.match_result}, score ${r.body.data.confidence.score.toFixed(2)}`);
-    } catch (err) {
-      out.append(errorBox(err));
-      announce('The verification failed.');
-    } finally {
-      run.disabled = false;
-    }
+    if (!image) throw new Error('choose or take a selfie first');
+    const body: Record<string, unknown> = { id_type: idType.value, id_number: idNumber.value.trim(), selfie: image };
+    if (threshold.value !== '') body.threshold = Number(threshold.value);
+    const r = await call<Comparison>('/v1/face-comparison', { method: 'POST', body, headers: { 'facematch-crops': 'links' } });
+    return { view: comparisonResult(r.body), said: `Result: ${r.body.data.match_result}, score ${r.body.data.confidence.score.toFixed(2)}` };
   });
 
   // Two images.
@@ -172,26 +158,14 @@ export async function renderTry(main: HTMLElement): Promise<void> {
     field('Threshold (optional)', fmThreshold, '1–100, default 90.'),
     fmRun,
   );
-  fmForm.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    out.replaceChildren();
-    const [s, i] = [fmSelfie.value(), fmId.value()];
-    if (!s || !i) return void out.append(errorBox(new Error('choose both images first')));
-    fmRun.disabled = true;
-    announce('Comparing…');
+  onSubmit(fmForm, fmRun, out, 'Comparing…', async () => {
+    const [image, idImage] = [fmSelfie.value(), fmId.value()];
+    if (!image || !idImage) throw new Error('choose both images first');
     const started = performance.now();
-    try {
-      const body: Record<string, unknown> = { selfie: s, idImage: i };
-      if (fmThreshold.value !== '') body.threshold = Number(fmThreshold.value);
-      const r = await call<FaceMatch>('/v1/face-match', { method: 'POST', body, headers: { 'facematch-crops': 'links' } });
-      out.append(faceMatchResult(r.body, r.headers, started));
-      announce(`Result: ${r.body.code}`);
-    } catch (err) {
-      out.append(errorBox(err));
-      announce('The comparison failed.');
-    } finally {
-      fmRun.disabled = false;
-    }
+    const body: Record<string, unknown> = { selfie: image, idImage };
+    if (fmThreshold.value !== '') body.threshold = Number(fmThreshold.value);
+    const r = await call<FaceMatch>('/v1/face-match', { method: 'POST', body, headers: { 'facematch-crops': 'links' } });
+    return { view: faceMatchResult(r.body, r.headers, started), said: `Result: ${r.body.code}` };
   });
 
   main.replaceChildren(h('h2', { class: 'visually-hidden' }, 'Try it'), h('div', { class: 'forms' }, regForm, fmForm), out);

@@ -1,17 +1,7 @@
 /** Usage: totals and a daily chart from GET /v1/usage. */
 import { call } from './api.ts';
 import { h, svg } from './dom.ts';
-
-interface Counts {
-  requests: number;
-  confirmed: number;
-  mismatch: number;
-  errors: number;
-  charged: number;
-}
-interface Usage {
-  data: { endpoint: string; totals: Counts; daily: Array<Counts & { date: string }> };
-}
+import type { UsageResponse as Usage } from './contract.ts';
 
 const SERIES = [
   { key: 'confirmed', label: 'Confirmed', cls: 'ok' },
@@ -25,7 +15,8 @@ function chart(daily: Usage['data']['daily']): Element {
   const H = 200;
   const pad = 24;
   const max = Math.max(1, ...days.map((d) => d.requests));
-  const bw = (W - pad * 2) / Math.max(1, days.length);
+  // At most 48 px a day, so a few days still read as bars, not as a filled box.
+  const bw = Math.min(48, (W - pad * 2) / Math.max(1, days.length));
   const bars: Element[] = [];
   days.forEach((d, i) => {
     let y = H - pad;

@@ -10,6 +10,7 @@
  * opset, raw little-endian initializers).
  */
 import { DataType, ModelProto } from './onnx-schema.ts';
+import { dependencyOrder } from './shared/dependency-order.ts';
 
 interface TensorProto {
   name: string;
@@ -207,25 +208,19 @@ export function quantiseQdq(model: Model, ranges: ActivationRanges, scheme: Quan
     } else if (conv.input[2]) inputs.push(conv.input[2]);
     conv.input = inputs;
   }
-  // Q/DQ pairs go right after their producers; a stable topological order keeps ORT happy.
-  g.node = topologicalOrder([...g.node, ...newNodes], new Set([...g.initializer.map((t) => t.name), ...g.input.map((i) => i.name)]));
+  // ONNX wants every node after its inputs' producers: the new Q/DQ nodes are put in place.
+  g.node = topologicalOrder([...g.node, ...newNodes], new Set([...g.initializer.map((t) => t.name), ...g.input.map((i) => i.name)]), g.output.map((o) => o.name));
   return pruneInitializers(model);
 }
 
-function topologicalOrder(nodes: NodeProto[], available: Set<string>): NodeProto[] {
-  const ready = new Set(available);
-  const out: NodeProto[] = [];
-  let pending = nodes;
-  while (pending.length) {
-    const next: NodeProto[] = [];
-    for (const n of pending) {
-      if (n.input.every((i) => i === '' || ready.has(i))) {
-        out.push(n);
-        n.output.forEach((o) => ready.add(o));
-      } else next.push(n);
-    }
-    if (next.length === pending.length) throw new Error(`graph has unresolved inputs: ${next[0]!.input.join(', ')}`);
-    pending = next;
-  }
-  return out;
+/** The nodes in dependency order; every input must be produced by a node or be available. */
+function topologicalOrder(nodes: NodeProto[], available: Set<string>, outputs: string[]): NodeProto[] {
+  const producer = new Map(nodes.flatMap((n) => n.output.map((o) => [o, n] as const)));
+  const produced = (name: string) => {
+    const n = producer.get(name);
+    if (!n) throw new Error(`graph has unresolved input ${name}`);
+    return n;
+  };
+  const inputsOf = (n: NodeProto) => n.input.filter((i) => i !== '' && !available.has(i)).map(produced);
+  return dependencyOrder(outputs.map(produced), inputsOf, (n) => n.name ?? n.opType);
 }

@@ -29,6 +29,18 @@ export const FaceComparisonRequestSchema = z
       description: 'The identity document type; selects the registry. The served values are listed by GET /health (e.g. NG_NIN, NG_BVN, KE_NATIONAL_ID, GH_GHANA_CARD, PE_DNI, ZA_ID).',
       example: 'NG_NIN',
     }),
+    aadhaar_zip: z
+      .string({ error: typeError('aadhaar_zip must be a Base64 string') })
+      .min(1, 'aadhaar_zip must not be empty')
+      .max(3_000_000, 'aadhaar_zip is too large (the ZIP may be at most 2 MB)')
+      .optional()
+      .openapi({ description: "IN_AADHAAR only: the holder's offline e-KYC ZIP from UIDAI, Base64. It is verified (share code, UIDAI signature) and used as the reference; id_number is then the last 4 digits of the Aadhaar number (or all 12)." }),
+    share_code: z
+      .string({ error: typeError('share_code must be a string') })
+      .min(1, 'share_code must not be empty')
+      .max(32, 'share_code is too long')
+      .optional()
+      .openapi({ description: 'IN_AADHAAR only: the share code that opens aadhaar_zip.', example: '1234' }),
     threshold: z
       .number({ error: 'threshold must be a number' })
       .min(0, 'threshold must be at least 0.0')

@@ -69,3 +69,5 @@ export const ReviewDecisionRequestSchema = z
   .openapi('ReviewDecisionRequest');
 
 export type ReviewCaseBody = z.infer<typeof ReviewCaseSchema>;
+export type ReviewListResponse = z.infer<typeof ReviewListResponseSchema>;
+export type ReviewCaseResponse = z.infer<typeof ReviewCaseResponseSchema>;

@@ -47,6 +47,7 @@ export async function run(args: string[]): Promise<number> {
       b: summary(b!),
       total_ms: Number((performance.now() - started).toFixed(1)),
       engine: engine.version,
+      precision: engine.precision ?? null,
       calibration: calibration.version,
     };
     if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -59,7 +60,7 @@ export async function run(args: string[]): Promise<number> {
       process.stdout.write(
         `${line('A', result.a)}\n${line('B', result.b)}\n` +
           `similarity ${result.similarity_raw} (raw) → score ${result.score}; threshold ${threshold}: ${result.decision}\n` +
-          `total ${result.total_ms} ms\n`,
+          `total ${result.total_ms} ms` + (result.precision ? `; recognition net ${result.precision.recognizer} (${result.precision.reason})` : '') + '\n',
       );
     }
     return 0;

@@ -5,11 +5,10 @@
  * configuration table is generated from this schema (`facematch env-docs --write`).
  *
  * To add a variable: one entry below (schema, `.default()` unless it is optional, `.describe()`),
- * then regenerate the README table. Modules read their defaults from here; the one schema it takes in
- * (the limits' variables) imports nothing that reads the environment.
+ * then regenerate the README table. This module imports nothing from the project (modules read their
+ * defaults from here, never the other way round).
  */
 import { z } from 'zod';
-import { LimitsEnvSchema } from '../limits/config.ts';
 
 const positiveInt = z.coerce.number().int().positive();
 const onOff = z.enum(['on', 'off']);
@@ -19,6 +18,8 @@ const originList = z
   .string()
   .transform((value) => value.split(',').map((o) => o.trim()).filter(Boolean))
   .refine((origins) => origins.every(isOrigin), 'a comma-separated list of origins such as https://app.example.com (no path, no trailing slash)');
+/** A limit budget, `<count>/<seconds>` (e.g. 10/3600: ten per hour). */
+const budget = z.string().regex(/^[1-9]\d*\/[1-9]\d*$/, 'expected <count>/<seconds>, e.g. 10/3600');
 
 export const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000).describe('TCP port the HTTP service listens on.'),
@@ -66,7 +67,7 @@ export const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional()
-    .describe('Redis for the reference cache and the report\'s image links, shared by replicas. Requires `FACEMATCH_CACHE_SECRET` and `FACEMATCH_MEDIA_SECRET`; run it without persistence (see "Running a fleet"). Unset: in memory.'),
+    .describe('Redis for the reference cache, the report\'s image links and the limit counters, shared by replicas. Requires `FACEMATCH_CACHE_SECRET` and `FACEMATCH_MEDIA_SECRET`; run it without persistence (see "Running a fleet"). Unset: in memory.'),
   FACEMATCH_CACHE_SECRET: z
     .string()
     .min(16)
@@ -97,11 +98,25 @@ export const envSchema = z.object({
     .default(60_000)
     .describe('Time a client has to send the whole request (headers and body); at least `FACEMATCH_HEADERS_TIMEOUT_MS`.'),
 
+  FACEMATCH_ADMISSION_MAX_ACTIVE: positiveInt.optional().describe('Verification requests processed at once by this process. Unset: 1 per engine worker.'),
+  FACEMATCH_ADMISSION_MAX_QUEUED: z.coerce.number().int().min(0).optional().describe('Verification requests waiting for a slot before new ones get 503. Unset: 1 per engine worker.'),
+  FACEMATCH_REQUEST_DEADLINE_MS: positiveInt.default(10_000).describe('Deadline of a verification request from arrival (queueing included); past it the answer is 503 and the slot is freed.'),
+  FACEMATCH_RETRY_AFTER_SECONDS: positiveInt.default(1).describe('Retry-After of a 503 from admission control.'),
+  FACEMATCH_LIMIT_KEY_PER_MINUTE: positiveInt.default(600).describe('Requests per API key per minute, unless its organisation sets `limits.requests_per_minute`.'),
+  FACEMATCH_LIMIT_KEY_PER_DAY: positiveInt.default(100_000).describe('Requests per API key per day, unless its organisation sets `limits.requests_per_day`.'),
+  FACEMATCH_LIMIT_ID_ATTEMPTS: budget.default('10/3600').describe('Verification attempts per ID number across all keys, as `<count>/<seconds>`.'),
+  FACEMATCH_LOCKOUT_KEY_ID: budget.default('5/3600').describe('Failed matches (MISMATCH) per API key and ID number that lock that key out of the number for the rest of the window, `<count>/<seconds>`.'),
+  FACEMATCH_LOCKOUT_ID: budget.default('10/86400').describe('Failed matches per ID number, from any key, that lock the number for the rest of the window, `<count>/<seconds>`.'),
+  FACEMATCH_LIMITS_SECRET: z
+    .string()
+    .min(16)
+    .optional()
+    .describe('Secret (at least 16 characters) of the HMAC that keys ID-number counters; replicas sharing Redis must share it. Unset: a random key per process.'),
+  FACEMATCH_METRICS_TOKEN: z.string().min(16).optional().describe('Bearer token (at least 16 characters) for `GET /metrics`. Unset: `/metrics` answers 404.'),
+  FACEMATCH_SHUTDOWN_DEADLINE_MS: positiveInt.default(15_000).describe('On SIGTERM, how long admitted requests may take to finish before the process closes anyway.'),
+
   FACEMATCH_DATA_DIR: z.string().default('../shared/data').describe('Development photos read by the bench, tests and demo registries (relative paths are from the repository root).'),
   FACEMATCH_DEMO_FACES_DIR: z.string().optional().describe('Faces of the demo identities. Unset: `faces/` in `FACEMATCH_DATA_DIR`.'),
-
-  // Admission control, request limits, metrics and shutdown (src/limits/config.ts).
-  ...LimitsEnvSchema.shape,
 });
 
 export type Env = z.output<typeof envSchema>;

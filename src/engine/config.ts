@@ -55,6 +55,12 @@ export const EngineConfig = z.object({
    * LFW); float32: the nets as converted.
    */
   precision: z.enum(['int8', 'float32']).default('int8'),
+  /**
+   * Embed every face from a greyscale copy of the image, so that a colour selfie and a greyscale
+   * registry photo are compared in the same colour space (measured with `facematch eval
+   * --registry-style`; see the README for the trade-off on colour pairs).
+   */
+  greyscaleEmbedding: z.boolean().default(false),
   /** Longer image side decoded at most (shrink-on-load); larger photos are downscaled while decoding. */
   maxSide: z.number().int().min(256).default(1600),
   /** Large JPEGs: detect on a preview, then decode only the faces' surroundings at the size the primary face needs. */

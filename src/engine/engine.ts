@@ -27,6 +27,8 @@ export interface EngineParts {
   recognizers: WeightedRecognizer[];
   liveness?: LivenessModel;
   decodeLimits?: DecodeLimits;
+  /** Embed from a greyscale copy (same colour space for colour and greyscale photos). */
+  greyscaleEmbedding?: boolean;
   /** Two-step decoding of large JPEGs (see working-image.ts); false decodes every image once, whole. */
   faceScaledDecode?: boolean;
   version: string;
@@ -61,6 +63,16 @@ export function orderByPrimary(detections: Detection[], width: number, height: n
   const primary = contenders.reduce((best, d) => (offCentre(d) < offCentre(best) ? d : best));
   detections.splice(detections.indexOf(primary), 1);
   detections.unshift(primary);
+}
+
+/** The image with each pixel's three channels set to its Rec. 601 luma (as JPEG's Y). */
+export function greyscaleCopy<T extends RgbImage>(image: T): T {
+  const data = new Uint8Array(image.data.length);
+  for (let i = 0; i < data.length; i += 3) {
+    const y = Math.round(0.299 * image.data[i]! + 0.587 * image.data[i + 1]! + 0.114 * image.data[i + 2]!);
+    data[i] = data[i + 1] = data[i + 2] = y;
+  }
+  return { ...image, data };
 }
 
 export class OnnxFaceEngine implements FaceEngine {
@@ -98,7 +110,7 @@ export class OnnxFaceEngine implements FaceEngine {
     const landmarks = await this.parts.landmarks.locate(image, detections);
     lap('landmarks');
     const primary: FaceGeometry = { landmarks68: landmarks[0]!, fivePoint: detections[0]!.fivePoint ?? fivePointFrom68(landmarks[0]!) };
-    const embedding = await this.embed(image, primary);
+    const embedding = await this.embed(this.parts.greyscaleEmbedding ? greyscaleCopy(image) : image, primary);
     lap('embed');
 
     // Report geometry in the coordinates of the upright original, even if decoding shrank or cropped it.

@@ -106,7 +106,7 @@ export async function createInProcessEngine(input: Partial<EngineConfig> = {}): 
   const liveness = config.liveness ? new HumanLiveness(await open('antispoof'), await open('liveness')) : undefined;
 
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ detector: config.detector.family, recognizers: config.recognizers, models: sessions.map((s) => s.entry.sha256) }))
+    .update(JSON.stringify({ detector: config.detector.family, recognizers: config.recognizers, models: sessions.map((s) => s.entry.sha256), ...(config.greyscaleEmbedding ? { greyscaleEmbedding: true } : {}) }))
     .digest('hex')
     .slice(0, 10);
   const version = `${detector.name}+${recognizers.map((r) => r.recognizer.name).join('+')}@${fingerprint}`;
@@ -118,6 +118,7 @@ export async function createInProcessEngine(input: Partial<EngineConfig> = {}): 
     liveness,
     decodeLimits: { ...defaultDecodeLimits, maxSide: config.maxSide },
     faceScaledDecode: config.faceScaledDecode,
+    greyscaleEmbedding: config.greyscaleEmbedding,
     version,
     precision,
     close: async () => {

@@ -18,7 +18,7 @@ export type BreakerSource = () => Iterable<[adapter: string, state: BreakerState
 export interface Metrics {
   readonly registry: Registry;
   readonly httpRequests: Counter<'route' | 'method' | 'status'>;
-  readonly httpDuration: Histogram<'route'>;
+  readonly httpDuration: Histogram<'route' | 'status'>;
   readonly stageDuration: Histogram<'stage'>;
   readonly admissionActive: Gauge;
   readonly admissionQueued: Gauge;
@@ -58,7 +58,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registry,
     contentType: registry.contentType,
     httpRequests: new Counter({ name: 'facematch_http_requests_total', help: 'HTTP requests answered, by route pattern, method and status code.', labelNames: ['route', 'method', 'status'], registers }),
-    httpDuration: new Histogram({ name: 'facematch_http_request_duration_seconds', help: 'Time to answer an HTTP request, by route pattern (queueing included).', labelNames: ['route'], buckets: LATENCY_BUCKETS, registers }),
+    httpDuration: new Histogram({ name: 'facematch_http_request_duration_seconds', help: 'Time to answer an HTTP request (queueing included), by route pattern and status code: refusals (503, 429) apart from answers.', labelNames: ['route', 'status'], buckets: LATENCY_BUCKETS, registers }),
     stageDuration: new Histogram({
       name: 'facematch_stage_duration_seconds',
       help: 'Time per processing stage: decode, detect, landmarks, embed, quality, liveness, crop (per image analysed) and registry (per lookup).',

@@ -4,6 +4,7 @@
  * service (like thresholds), so they live here; src/limits only enforces them.
  */
 import { z } from 'zod';
+import { envSchema } from '../config/env.ts';
 
 /** Per-organisation overrides in the accounts file (`organisations[].limits`). */
 export const OrganisationLimitsSchema = z
@@ -33,18 +34,27 @@ export interface LimitPolicy {
   idFailures: Budget;
 }
 
+/** `<count>/<seconds>` (the form of the environment variables) as a budget. */
+export function parseBudget(text: string): Budget {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (!m || Number(m[1]) <= 0 || Number(m[2]) <= 0) throw new Error(`invalid budget "${text}": expected <count>/<seconds>`);
+  return { points: Number(m[1]), windowSeconds: Number(m[2]) };
+}
+
 /**
- * Defaults. The per-ID budget follows common KYC velocity rules (a person retries a selfie a few times,
- * an enumeration script walks through many numbers or many faces): 10 attempts an hour. Five wrong
- * faces from one key against one number lock that pair for an hour; ten from any keys lock the number
- * for a day (a real customer locked out calls support; an attacker trying faces stops).
+ * Defaults, from the configuration schema's defaults (src/config/env.ts). The per-ID budget follows
+ * common KYC velocity rules (a person retries a selfie a few times; an enumeration script walks
+ * through many numbers or many faces): 10 attempts an hour. Five wrong faces from one key against one
+ * number lock that pair for an hour; ten from any keys lock the number for a day (a real customer
+ * locked out calls support; an attacker trying faces stops).
  */
+const defaults = envSchema.parse({});
 export const DEFAULT_LIMIT_POLICY: LimitPolicy = {
-  keyPerMinute: 600,
-  keyPerDay: 100_000,
-  idAttempts: { points: 10, windowSeconds: 3600 },
-  keyIdFailures: { points: 5, windowSeconds: 3600 },
-  idFailures: { points: 10, windowSeconds: 86_400 },
+  keyPerMinute: defaults.FACEMATCH_LIMIT_KEY_PER_MINUTE,
+  keyPerDay: defaults.FACEMATCH_LIMIT_KEY_PER_DAY,
+  idAttempts: parseBudget(defaults.FACEMATCH_LIMIT_ID_ATTEMPTS),
+  keyIdFailures: parseBudget(defaults.FACEMATCH_LOCKOUT_KEY_ID),
+  idFailures: parseBudget(defaults.FACEMATCH_LOCKOUT_ID),
 };
 
 /** Why a request is refused with 429 (`details.reason`); each tells the caller what to wait for. */

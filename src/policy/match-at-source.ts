@@ -4,16 +4,8 @@
  * photo), so the table only places the registry's published bands on our scale: the score tells
  * the caller which band the registry answered, and the tier and verdict follow from it.
  */
+import { bandFor } from '../registry/score-table.ts';
 import type { RegistryScoreBand } from '../registry/types.ts';
-
-/** The row holding `similarity` (the last row includes its upper end); throws on a gap in the table. */
-export function bandFor(similarity: number, table: readonly RegistryScoreBand[]): RegistryScoreBand {
-  const s = Math.min(1, Math.max(0, similarity));
-  const last = table[table.length - 1];
-  const row = table.find((b) => s >= b.from && s < b.to) ?? (last && s === last.to ? last : undefined);
-  if (!row) throw new Error(`registry score table has no band for ${s}`);
-  return row;
-}
 
 /** Linear within the band: the registry's [from, to) onto our [scoreFrom, scoreTo]. */
 export function scoreFromRegistry(similarity: number, table: readonly RegistryScoreBand[]): number {

@@ -174,9 +174,10 @@ export function faceWarnings(role: ImageRole, analysis: Pick<FaceAnalysis, 'face
   return out;
 }
 
-/** The face comparison's warnings: the similarity rule first (when it fires), then the selfie's findings. */
-export function comparisonWarnings(selfie: Pick<FaceAnalysis, 'faces' | 'quality' | 'liveness'>, verdict: { score: number; threshold: number }): FaceWarning[] {
-  const low = similarityWarning(verdict);
-  const findings = faceWarnings('selfie', selfie, { liveness: true });
-  return low ? [low, ...findings] : findings;
+/** The warnings of a face-comparison answer: a below-threshold score first, then the selfie's findings (liveness included). */
+export function comparisonWarnings(selfie: Parameters<typeof faceWarnings>[1], decision: { score: number; threshold: number }): FaceWarning[] {
+  const warnings = faceWarnings('selfie', selfie, { liveness: true });
+  const low = similarityWarning({ score: decision.score, threshold: decision.threshold });
+  if (low) warnings.unshift(low);
+  return warnings;
 }

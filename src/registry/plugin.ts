@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { AdapterDeps } from './adapter-kit.ts';
-import type { RegistryAdapter } from './types.ts';
+import type { RegistryAdapter, SubmittedDocument } from './types.ts';
 
 /** Fields every adapter's configuration carries (added by the SDK, not by the adapter). */
 export interface CommonAdapterConfig {
@@ -48,6 +48,10 @@ export interface ConformanceFixture {
   unsupported?: readonly string[];
   /** Overrides for the found person (e.g. the photo encoding this registry uses). */
   person?: Record<string, unknown>;
+  /** Adapter config the suite needs on top of the defaults (e.g. a test signing certificate). */
+  config?: Record<string, unknown>;
+  /** Document-based id_types: the signed document a caller would send for this person. */
+  document?(person: { idNumber: string; fullName: string; dateOfBirth: string; gender: 'M' | 'F'; photo: Uint8Array }): Promise<SubmittedDocument>;
 }
 
 export interface AdapterMockDefaults {

@@ -1,35 +1,37 @@
 /**
- * Base for adapters that serve exactly one id_type: holds the identity fields, the validator and
- so each adapter keeps only its registry-specific request and reply handling.
+ * Base classes for adapters: they hold the identity fields and the validators, so each adapter
+ * keeps only its registry-specific request and reply handling.
  */
 import { assertValid, silentLogger, unsupportedIdType, type AdapterDeps, type RegistryLogger } from './adapter-kit.ts';
 import type { HttpRequest, HttpResponse } from './http.ts';
 import type { IdValidation, IdentityRecord, LookupContext, LookupResult, ReferencePhoto, RegistryAdapter } from './types.ts';
 
-export abstract class SingleIdTypeAdapter implements RegistryAdapter {
-  readonly idTypes: readonly [string];
+/** Base for adapters: the identity fields, one validator per id_type served, and the shared call helpers. */
+export abstract class AdapterBase implements RegistryAdapter {
+  readonly idTypes: readonly string[];
 
   constructor(
     readonly id: string,
     readonly displayName: string,
-    private readonly idType: string,
-    private readonly validator: (idNumber: string) => IdValidation,
+    private readonly validators: Readonly<Record<string, (idNumber: string) => IdValidation>>,
     protected readonly deps: AdapterDeps,
   ) {
-    this.idTypes = [idType];
+    this.idTypes = Object.keys(validators);
   }
 
   validateIdNumber(idType: string, idNumber: string): IdValidation {
-    if (idType !== this.idType) return { ok: false, reason: `unsupported id_type ${idType}` };
-    return this.validator(idNumber);
+    const validator = this.validators[idType];
+    if (!validator) return { ok: false, reason: `unsupported id_type ${idType}` };
+    return validator(idNumber);
   }
 
   abstract lookup(idType: string, idNumber: string, ctx: LookupContext): Promise<LookupResult>;
 
   /** The checks every lookup starts with: callers may bypass validateIdNumber, so validate again. */
   protected prepare(idType: string, idNumber: string): { normalised: string; log: RegistryLogger } {
-    if (idType !== this.idType) throw unsupportedIdType(this.id, idType);
-    return { normalised: assertValid(this.validator(idNumber), this.id), log: this.deps.logger ?? silentLogger };
+    const validator = this.validators[idType];
+    if (!validator) throw unsupportedIdType(this.id, idType);
+    return { normalised: assertValid(validator(idNumber), this.id), log: this.deps.logger ?? silentLogger };
   }
 
   /** One HTTP call on the shared client, attributed to this adapter, with its timeout and the lookup's signal. */
@@ -44,5 +46,12 @@ export abstract class SingleIdTypeAdapter implements RegistryAdapter {
   /** The successful lookup result. */
   protected found(identity: IdentityRecord, photo: ReferencePhoto): LookupResult {
     return { identity, photo, source: this.id, fetchedAt: this.now() };
+  }
+}
+
+/** Base for adapters that serve exactly one id_type. */
+export abstract class SingleIdTypeAdapter extends AdapterBase {
+  constructor(id: string, displayName: string, idType: string, validator: (idNumber: string) => IdValidation, deps: AdapterDeps) {
+    super(id, displayName, { [idType]: validator }, deps);
   }
 }

@@ -44,13 +44,14 @@ export type RegistryFailureKind =
   | 'UNAVAILABLE' // timeout, connection error, 5xx (retryable)
   | 'MALFORMED' // reply we could not parse, bad signature
   | 'FACE_MATCH_UNSUPPORTED' // this id_type's registry returns no photo and does no face match (e.g. MX_CURP)
-  | 'NO_REFERENCE_FACE'; // match at source: the registry holds no face for this record (Datavalid DV040)
+  | 'NO_REFERENCE_FACE' // match at source: the registry holds no face for this record (Datavalid DV040)
+  | 'DOCUMENT_REJECTED'; // a signed document the caller sent (Aadhaar offline e-KYC) failed its checks; see `reason`
 
 export class RegistryError extends Error {
   constructor(
     readonly kind: RegistryFailureKind,
     message: string,
-    readonly options: { adapterId?: string; retryable?: boolean; retryAfterSeconds?: number; cause?: unknown } = {},
+    readonly options: { adapterId?: string; retryable?: boolean; retryAfterSeconds?: number; cause?: unknown; reason?: DocumentRejection } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'RegistryError';
@@ -59,6 +60,24 @@ export class RegistryError extends Error {
   get retryable(): boolean {
     return this.options.retryable ?? (this.kind === 'UNAVAILABLE' || this.kind === 'MALFORMED');
   }
+}
+
+/** Why a caller's signed document was refused: each is a distinct contract code. */
+export type DocumentRejection =
+  | 'DOCUMENT_REQUIRED' // the id_type needs a document and none was sent
+  | 'DOCUMENT_INVALID' // not a ZIP, no XML inside, not the expected XML
+  | 'SHARE_CODE_INVALID' // the share code does not open the ZIP
+  | 'DOCUMENT_UNSIGNED' // no XML signature
+  | 'DOCUMENT_TAMPERED' // the signature does not cover the content any more
+  | 'DOCUMENT_WRONG_SIGNER' // intact, but not signed with the configured certificate
+  | 'DOCUMENT_ID_MISMATCH'; // the id_number sent is not the one in the document
+
+/** A document the caller submits instead of an ID-number lookup (Aadhaar offline e-KYC). */
+export interface SubmittedDocument {
+  /** The ZIP file as sent. */
+  zip: Uint8Array;
+  /** The share code that opens it. */
+  shareCode: string;
 }
 
 export type IdValidation = { ok: true; normalised: string } | { ok: false; reason: string };
@@ -72,6 +91,8 @@ export interface LookupContext {
    * one caller alone cannot open a registry's circuit for everyone.
    */
   callerId?: string;
+  /** For document-based id_types: the signed document the caller sent (never logged, never cached). */
+  document?: SubmittedDocument;
 }
 
 /**

@@ -48,17 +48,22 @@ export function peruDniCheck(dni8: string): { digit: string; letter: string } {
   return { digit: '65432110987'.charAt(c), letter: 'KJIHGFEDCBA'.charAt(c) };
 }
 
-/** Brazil CPF: two mod-11 check digits (weights 10..2 then 11..2; remainder ≥ 10 → 0). */
+/** The two CPF check digits for a 9-digit body (weights 10..2 then 11..2; (Σ·10) mod 11, 10 → 0). */
+export function cpfCheckDigits(body9: string): string {
+  if (!/^\d{9}$/.test(body9)) throw new TypeError('cpfCheckDigits expects 9 digits');
+  const digit = (body: string) => {
+    const weights = Array.from({ length: body.length }, (_, i) => body.length + 1 - i);
+    return ((weightedSum(body, weights) * 10) % 11) % 10;
+  };
+  const d1 = digit(body9);
+  return `${d1}${digit(body9 + d1)}`;
+}
+
+/** Brazil CPF: 11 digits whose last two are the mod-11 check digits; repeated-digit numbers are invalid. */
 export function cpfValid(cpf: string): boolean {
   const n = cpf.replace(/[.\-\s]/g, '');
   if (!/^\d{11}$/.test(n) || /^(\d)\1{10}$/.test(n)) return false;
-  const digit = (body: string, top: number) => {
-    const weights = Array.from({ length: body.length }, (_, i) => top - i);
-    return ((weightedSum(body, weights) * 10) % 11) % 10;
-  };
-  const d1 = digit(n.slice(0, 9), 10);
-  const d2 = digit(n.slice(0, 10), 11);
-  return n.endsWith(`${d1}${d2}`);
+  return n.endsWith(cpfCheckDigits(n.slice(0, 9)));
 }
 
 /** Chile RUN/RUT check character: weights 2..7 repeating from the right; 11 → '0', 10 → 'K'. */
@@ -119,4 +124,18 @@ export function verhoeffCheckDigit(body: string): number {
 export function isCalendarDate(year: number, month: number, day: number): boolean {
   const d = new Date(Date.UTC(year, month - 1, day));
   return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+}
+
+const CURP_ALPHABET = '0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ';
+
+/** Mexico CURP check digit over the first 17 characters: Σ index(ch)·(18−i), (10 − Σ mod 10) mod 10. */
+export function curpCheckDigit(first17: string): number {
+  if (first17.length !== 17) throw new TypeError('curpCheckDigit expects 17 characters');
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const v = CURP_ALPHABET.indexOf(first17.charAt(i));
+    if (v < 0) throw new TypeError('curpCheckDigit: character outside the CURP alphabet');
+    sum += v * (18 - i);
+  }
+  return (10 - (sum % 10)) % 10;
 }

@@ -9,9 +9,10 @@ import path from 'node:path';
 import type { ReviewDecisionRecord } from './types.ts';
 
 export interface ReviewDecisionLog {
-  append(record: ReviewDecisionRecord): Promise<void>;
-  /** The latest decision recorded for a request of the organisation. */
-  find(orgId: string, requestId: string): ReviewDecisionRecord | undefined;
+  /** Durable once resolved; `duplicate` (nothing written) when the case already has a decision. */
+  append(record: ReviewDecisionRecord): Promise<'recorded' | 'duplicate'>;
+  /** The decision recorded for a request of the organisation. */
+  find(orgId: string, requestId: string): Promise<ReviewDecisionRecord | undefined>;
   close(): Promise<void>;
 }
 
@@ -23,10 +24,12 @@ export function createMemoryDecisionLog(): ReviewDecisionLog & { records: Review
   return {
     records,
     async append(r) {
+      if (index.has(indexKey(r))) return 'duplicate';
       records.push(r);
       index.set(indexKey(r), r);
+      return 'recorded';
     },
-    find: (orgId, requestId) => index.get(indexKey({ org_id: orgId, request_id: requestId })),
+    find: async (orgId, requestId) => index.get(indexKey({ org_id: orgId, request_id: requestId })),
     async close() {},
   };
 }
@@ -46,7 +49,8 @@ export async function openFileDecisionLog(file: string): Promise<ReviewDecisionL
       if (!line.trim()) continue;
       try {
         const r = JSON.parse(line) as ReviewDecisionRecord;
-        if (typeof r.org_id === 'string' && typeof r.request_id === 'string') index.set(indexKey(r), r);
+        // The first decision of a case is the one in force (decisions are final).
+        if (typeof r.org_id === 'string' && typeof r.request_id === 'string' && !index.has(indexKey(r))) index.set(indexKey(r), r);
       } catch {
         // A torn last line from a crash mid-write was never acknowledged: skip it.
       }
@@ -57,19 +61,21 @@ export async function openFileDecisionLog(file: string): Promise<ReviewDecisionL
   let chain: Promise<unknown> = Promise.resolve();
   return {
     append(r) {
-      const write = async () => {
+      const write = async (): Promise<'recorded' | 'duplicate'> => {
         if (!handle) throw new Error('review decision log is closed');
+        if (index.has(indexKey(r))) return 'duplicate';
         await handle.appendFile((needsNewline ? '\n' : '') + JSON.stringify(r) + '\n', 'utf8');
         await handle.sync();
         needsNewline = false;
         index.set(indexKey(r), r);
+        return 'recorded';
       };
       // Serialise appends so lines never interleave; a failed write does not block later ones.
       const next = chain.then(write, write);
       chain = next.catch(() => undefined);
       return next;
     },
-    find: (orgId, requestId) => index.get(indexKey({ org_id: orgId, request_id: requestId })),
+    find: async (orgId, requestId) => index.get(indexKey({ org_id: orgId, request_id: requestId })),
     async close() {
       await chain;
       const h = handle;

@@ -12,6 +12,7 @@ import type { ImageInput } from '../engine/types.ts';
 import { reviewReason, type ReviewCandidate } from '../policy/review-band.ts';
 import { imageSha256 } from '../receipts/hash.ts';
 import { CROP_LINK_HEADERS, CROPS_HEADER, RECEIPT_HEADER } from '../receipts/openapi.ts';
+import type { NewReviewCase } from '../review/queue.ts';
 import type { AppEnv } from './env.ts';
 import { linkBase } from './routes/v1_face_match_report.ts';
 import { MEDIA_PATH_PREFIX } from './routes/v1_media.ts';
@@ -63,24 +64,27 @@ export async function completeVerification(c: Context<AppEnv>, v: CompletedVerif
 
   const reason = reviewReason(v.review, services.review.margin);
   if (reason) {
-    services.review.queue.add(
-      {
-        id: requestId,
-        org_id: org.id,
-        endpoint: v.endpoint,
-        reason,
-        created_at: time,
-        verdict: v.verdict,
-        score: v.score,
-        threshold: v.threshold,
-        id_type: v.idType,
-        id_number_masked: v.idNumberMasked,
-        warnings: v.warnings,
-        receipt,
-      },
-      { selfie: v.crops.selfie ?? null, reference: v.crops.reference ?? null },
-    );
-    c.get('log').info('held for review', { reason, endpoint: v.endpoint });
+    // The result is already charged and signed: a queue outage must not withhold it, only be loud.
+    const held: NewReviewCase = {
+      id: requestId,
+      org_id: org.id,
+      endpoint: v.endpoint,
+      reason,
+      created_at: time,
+      verdict: v.verdict,
+      score: v.score,
+      threshold: v.threshold,
+      id_type: v.idType,
+      id_number_masked: v.idNumberMasked,
+      warnings: v.warnings,
+      receipt,
+    };
+    try {
+      await services.review.queue.add(held, { selfie: v.crops.selfie ?? null, reference: v.crops.reference ?? null });
+      c.get('log').info('held for review', { reason, endpoint: v.endpoint });
+    } catch (err) {
+      c.get('log').error('review case could not be held', { reason, endpoint: v.endpoint, error: (err as Error).message });
+    }
   }
 
   if (c.req.header(CROPS_HEADER)?.trim().toLowerCase() !== 'links') return { receipt };

@@ -86,6 +86,8 @@ export function mapRegistryError(err: unknown): VerificationFailure {
         return photoUnusable();
       case 'NO_REFERENCE_FACE':
         return new VerificationFailure('ID_NOT_FOUND', 'The registry holds no reference face for the supplied id_number, so it cannot compare the selfie.', { reason: 'NO_REFERENCE_FACE' });
+      case 'DOCUMENT_REJECTED':
+        return new VerificationFailure('INVALID_IMAGE', `The offline e-KYC document was refused: ${err.message}.`, { field: 'aadhaar_zip', reason: err.options.reason ?? 'DOCUMENT_INVALID' });
       case 'FACE_MATCH_UNSUPPORTED':
         return new VerificationFailure('INVALID_ID', 'The id_type cannot be used for a face comparison: its registry holds no photo and does not compare faces.', { id_type: err.message });
       case 'RESTRICTED':

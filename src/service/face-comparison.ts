@@ -66,6 +66,8 @@ export interface FaceComparisonInput {
   signal?: AbortSignal;
   /** The caller's API key id, for the registry's per-caller circuit-breaker accounting. */
   callerId?: string;
+  /** Document-based id_types (IN_AADHAAR): the signed document sent instead of a lookup. Never cached. */
+  document?: { zipBase64: string; shareCode: string };
 }
 
 export interface FaceComparisonOutcome {
@@ -132,6 +134,7 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
 
   if (registry.matchesAtSource(input.idType)) return compareAtSource(deps, input, idNumber, started);
 
+  const document = input.document ? { zip: new Uint8Array(Buffer.from(input.document.zipBase64, 'base64')), shareCode: input.document.shareCode } : undefined;
   const abort = new AbortController();
   const signal = input.signal ? AbortSignal.any([input.signal, abort.signal]) : abort.signal;
 
@@ -155,7 +158,8 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
   let referenceCrop: Uint8Array | undefined;
   const referenceTask = (async (): Promise<CachedReference> => {
     // A shared cache that cannot be reached fails the request (retryable 503) rather than paying the registry unseen.
-    const cached = await cache.get(input.idType, idNumber);
+    // A reference read from a caller's document belongs to that request only: never cached or served from cache.
+    const cached = document ? undefined : await cache.get(input.idType, idNumber);
     if (cached && cached.engineVersion === engine.version) {
       cacheState = 'hit';
       return cached;
@@ -163,7 +167,7 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
     let t = performance.now();
     let found: LookupResult;
     try {
-      found = await registry.lookup(input.idType, idNumber, { requestId: input.requestId, signal, callerId: input.callerId });
+      found = await registry.lookup(input.idType, idNumber, { requestId: input.requestId, signal, callerId: input.callerId, document });
     } catch (err) {
       throw mapRegistryError(err);
     } finally {
@@ -187,7 +191,7 @@ export async function compareFace(deps: FaceComparisonDeps, input: FaceCompariso
     };
     referenceCrop = analysis.crop;
     try {
-      await cache.set(input.idType, idNumber, entry);
+      if (!document) await cache.set(input.idType, idNumber, entry);
     } catch (err) {
       // The registry was paid and the answer is good: serve it; the next request looks it up again.
       logger.warn('reference cache write failed', { error: (err as Error).message });

@@ -17,6 +17,8 @@ import { internalFailure } from './failures.ts';
 import { refuseDecompressionBomb } from './image-guard.ts';
 import type { FaceComparisonDeps, FaceComparisonInput, FaceComparisonOutcome } from './face-comparison.ts';
 
+const since = (t: number) => Math.round((performance.now() - t) * 10) / 10;
+
 /** Longest side of the selfie sent to a registry (Datavalid asks for at least 250×250, ideally 750×750). */
 const MAX_REGISTRY_SELFIE_SIDE = 1024;
 
@@ -39,42 +41,31 @@ export async function compareAtSource(
 ): Promise<FaceComparisonOutcome> {
   const { registry, engine, policy, logger } = deps;
   const timings: Record<string, number> = {};
-  const since = (t: number) => Math.round((performance.now() - t) * 10) / 10;
-
-  let t = performance.now();
-  let selfie: FaceAnalysis;
-  try {
-    await refuseDecompressionBomb(input.selfie, SELFIE_TARGET);
-    selfie = await engine.analyze(input.selfie, { withLiveness: true, withCrop: true });
-  } catch (err) {
-    throw mapSelfieError(err);
-  } finally {
-    timings.selfie_analysis = since(t);
+  /** Run one stage, timing it under `key` and mapping its failure onto the use case's vocabulary. */
+  async function stage<T>(key: string | undefined, run: () => Promise<T>, mapError: (err: unknown) => Error): Promise<T> {
+    const t = performance.now();
+    try {
+      return await run();
+    } catch (err) {
+      throw mapError(err);
+    } finally {
+      if (key) timings[key] = since(t);
+    }
   }
 
-  let jpeg: Uint8Array;
-  try {
-    jpeg = await selfieForRegistry(input.selfie);
-  } catch (err) {
-    throw mapSelfieError(err);
-  }
+  const selfie: FaceAnalysis = await stage(
+    'selfie_analysis',
+    async () => {
+      await refuseDecompressionBomb(input.selfie, SELFIE_TARGET);
+      return engine.analyze(input.selfie, { withLiveness: true, withCrop: true });
+    },
+    mapSelfieError,
+  );
+  const jpeg = await stage(undefined, () => selfieForRegistry(input.selfie), mapSelfieError);
+  const ctx = { requestId: input.requestId, signal: input.signal, callerId: input.callerId };
+  const verdict: MatchAtSourceResult = await stage('registry', () => registry.verifyFace(input.idType, idNumber, jpeg, ctx), mapRegistryError);
+  const score = await stage(undefined, async () => scoreFromRegistry(verdict.similarity, verdict.scoreTable), (err) => internalFailure(err));
 
-  t = performance.now();
-  let verdict: MatchAtSourceResult;
-  try {
-    verdict = await registry.verifyFace(input.idType, idNumber, jpeg, { requestId: input.requestId, signal: input.signal, callerId: input.callerId });
-  } catch (err) {
-    throw mapRegistryError(err);
-  } finally {
-    timings.registry = since(t);
-  }
-
-  let score: number;
-  try {
-    score = scoreFromRegistry(verdict.similarity, verdict.scoreTable);
-  } catch (err) {
-    throw internalFailure(err);
-  }
   const facesInSelfie = Math.max(1, selfie.faces.length);
   const decision = policy.decideScore({ score, threshold: input.threshold, facesInSelfie });
   const warnings = comparisonWarnings(selfie, decision);

@@ -5,12 +5,15 @@
  * leaving the service. Skipped, with a message, where Debian's chromium is not installed (CI installs it).
  * FACEMATCH_SCREENSHOTS_DIR=docs/screenshots refreshes the README's screenshots.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataDir, repoRoot } from '../../src/config/paths.ts';
+import { addKeyToFile } from '../../src/receipts/keys.ts';
 import { CHROMIUM, hasChromium, keepScreenshot, launchChromium, screenshotStats } from './chromium.ts';
 import { startService, type RunningService } from './service.ts';
 
@@ -36,8 +39,10 @@ describe.skipIf(!hasChromium || !hasPhotos)('console and API reference in Chromi
       const build = spawnSync('npm', ['run', 'console:build'], { cwd: repoRoot, encoding: 'utf8' });
       if (build.status !== 0) throw new Error(`console build failed:\n${build.stdout}${build.stderr}`);
     }
-    // A wide review margin, so that the demo verification is certainly held for review.
-    service = await startService({ FACEMATCH_REVIEW_MARGIN: '0.25' });
+    // A configured receipt key, and a wide review margin so that the demo verification is certainly held for review.
+    const keys = path.join(mkdtempSync(path.join(tmpdir(), 'facematch-keys-')), 'receipt-keys.json');
+    await addKeyToFile(keys, 'browser-test');
+    service = await startService({ FACEMATCH_REVIEW_MARGIN: '0.25', FACEMATCH_RECEIPT_KEYS: keys });
     browser = await launchChromium();
     browser.context.on('request', (req) => {
       const url = req.url();
@@ -55,6 +60,14 @@ describe.skipIf(!hasChromium || !hasPhotos)('console and API reference in Chromi
     await service?.stop();
   });
 
+  /** Form controls without an accessible name (a <label>, aria-label or aria-labelledby). */
+  const unlabelledControls = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll<HTMLInputElement>('input, select, textarea, button')]
+        .filter((el) => !el.hidden && !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby') && !(el.tagName === 'BUTTON' && el.textContent?.trim()))
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+
   async function shot(name: string): Promise<void> {
     const png = await page.screenshot({ fullPage: true });
     const stats = await screenshotStats(png);
@@ -70,12 +83,14 @@ describe.skipIf(!hasChromium || !hasPhotos)('console and API reference in Chromi
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('not valid');
 
+    // Keyboard only: type the key and press Enter.
     await page.getByLabel('API key').fill(DEMO_KEY);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('API key').press('Enter');
     const registryForm = page.locator('form', { has: page.getByRole('heading', { name: 'Verify against a registry' }) });
     await registryForm.waitFor();
     // The key is kept for the tab's session only, never in localStorage.
     expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    expect(await unlabelledControls()).toEqual([]);
 
     await registryForm.getByLabel('ID type').selectOption('PE_DNI');
     await registryForm.getByLabel('ID number').fill('27182818');
@@ -88,6 +103,19 @@ describe.skipIf(!hasChromium || !hasPhotos)('console and API reference in Chromi
     const crops = page.locator('.result .crops img');
     await expect.poll(() => crops.evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth))).toEqual([224, 224]);
     await shot('console-try.png');
+
+    // The receipt shown on the page verifies against the service's JWKS with the CLI.
+    const receipt = await page.getByLabel('Receipt (JWS)').inputValue();
+    const verified = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, ['bin/facematch.js', 'receipt', 'verify', receipt, '--jwks', `${service.base}/.well-known/jwks.json`], { cwd: repoRoot });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('close', (code) => resolve({ code, out }));
+    });
+    expect(verified.code, verified.out).toBe(0);
+    expect(verified.out).toContain('receipt verified (key browser-test)');
+    expect(verified.out).toContain(`"selfie_sha256": "${createHash('sha256').update(photo('faces/penny/penny2.png').buffer).digest('hex')}"`);
   });
 
   it('shows the case in the review queue with its crops, and records an approval', async () => {
@@ -96,6 +124,7 @@ describe.skipIf(!hasChromium || !hasPhotos)('console and API reference in Chromi
     const detail = page.locator('.case');
     await detail.waitFor();
     await expect.poll(() => detail.locator('.crops img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth))).toEqual([224, 224]);
+    expect(await unlabelledControls()).toEqual([]);
     await detail.getByLabel('Note').fill('Same person; checked the ear shape.');
     await detail.getByLabel('Reviewer (optional)').fill('QA reviewer');
     await detail.getByRole('button', { name: 'Approve' }).click();

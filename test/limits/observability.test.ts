@@ -49,7 +49,8 @@ describe('GET /metrics', () => {
     expect(value(text, `facematch_http_requests_total{${route},status="429"}`)).toBe(1);
     expect(value(text, `facematch_http_requests_total{${route},status="404"}`)).toBe(1);
     expect(value(text, `facematch_http_requests_total{${route},status="503"}`)).toBe(1);
-    expect(value(text, 'facematch_http_request_duration_seconds_count{route="/v1/face-comparison"}')).toBe(6);
+    expect(value(text, 'facematch_http_request_duration_seconds_count{route="/v1/face-comparison",status="200"}')).toBe(3);
+    expect(value(text, 'facematch_http_request_duration_seconds_count{route="/v1/face-comparison",status="429"}')).toBe(1);
     expect(value(text, 'facematch_stage_duration_seconds_count{stage="registry"}')).toBe(3);
     expect(value(text, 'facematch_registry_lookups_total{adapter="test-registry",outcome="found"}')).toBe(1);
     expect(value(text, 'facematch_registry_lookups_total{adapter="test-registry",outcome="not_found"}')).toBe(1);

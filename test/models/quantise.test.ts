@@ -85,7 +85,7 @@ describe.skipIf(!hasSharedData)('int8 face_recognition', () => {
       chips.push(recognizer.chip(image, { landmarks68: l68, fivePoint: fivePointFrom68(l68) }));
     }
     await engine.close();
-  }, 60_000);
+  });
 
   const batch = () => {
     const input = new Float32Array(chips.length * 150 * 150 * 3);

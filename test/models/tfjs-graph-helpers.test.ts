@@ -1,6 +1,6 @@
 /** Unit tests for the TFJS graph converter's helpers: padding maths, weight decoding, transposes. */
 import { describe, expect, it } from 'vitest';
-import { samePadding, spatialPadding, validPadding } from '../../models/build/tfjs-graph/padding.ts';
+import { samePadding, spatialPadding, validPadding } from '../../models/build/shared/tf-padding.ts';
 import { decodeFloat16, decodeWeight, decodeWeights, float16ToNumber, weightByteLength } from '../../models/build/tfjs-graph/weights.ts';
 import { broadcastShapes, transposeData } from '../../models/build/tfjs-graph/tensor-utils.ts';
 import { topoOrder } from '../../models/build/tfjs-graph/convert.ts';

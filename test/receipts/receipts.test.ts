@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { serve } from '@hono/node-server';
 import { decodeProtectedHeader, CompactSign, decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { addKeyToFile, generateReceiptKey, parseKeyFile, readKeyFile } from '../../src/receipts/keys.ts';
@@ -188,5 +189,31 @@ describe('npx facematch receipt verify', () => {
     const other = createReceiptSigner({ keys: [await generateReceiptKey('cli-1')] });
     expect(cli(['verify', await other.sign(FACTS), '--jwks', jwksFile]).status).toBe(1);
     expect(cli(['verify', jws]).status).toBe(2);
+  });
+
+  it('fetches the keys from the service\'s JWKS URL', async () => {
+    const signer = createEphemeralReceiptSigner();
+    const h = createHarness({ receipts: signer });
+    const receipt = (await (await h.compare(validBody({ selfie: selfieWithSimilarity(0.9) }))).json()).meta.receipt as string;
+    const server = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((r) => server.once('listening', r));
+    const { port } = server.address() as { port: number };
+    try {
+      const run = (jws: string) =>
+        new Promise<{ code: number | null; out: string }>((resolve) => {
+          const child = spawn(process.execPath, ['bin/facematch.js', 'receipt', 'verify', jws, '--jwks', `http://127.0.0.1:${port}/.well-known/jwks.json`]);
+          let out = '';
+          child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+          child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+          child.on('close', (code) => resolve({ code, out }));
+        });
+      const ok = await run(receipt);
+      expect(ok.code).toBe(0);
+      expect(ok.out).toContain('"endpoint": "/v1/face-comparison"');
+      const forged = await run(await createEphemeralReceiptSigner().sign(FACTS));
+      expect(forged.code).toBe(1);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });

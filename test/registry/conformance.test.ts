@@ -63,6 +63,10 @@ function useMocks(options: Parameters<typeof createRegistryMocks>[0] = {}) {
 
 beforeEach(() => useMocks());
 
+function built(t: Target): RegistryAdapter {
+  return createAdapter(t.plugin, parseRegistryConfig(ADAPTERS, { adapters: { [t.adapterId]: t.config ?? {} } }), { http });
+}
+
 interface Built {
   adapter: RegistryAdapter;
   logs: Array<Record<string, unknown> | undefined>;
@@ -71,7 +75,7 @@ interface Built {
 function build(t: Target, opts: { config?: Record<string, unknown>; maxAttempts?: number } = {}): Built {
   const logs: Built['logs'] = [];
   const logger: RegistryLogger = { info: (m, f) => logs.push({ m, ...f }), warn: (m, f) => logs.push({ m, ...f }) };
-  const config = parseRegistryConfig(ADAPTERS, { adapters: { [t.adapterId]: opts.config ?? {} } });
+  const config = parseRegistryConfig(ADAPTERS, { adapters: { [t.adapterId]: { ...t.config, ...opts.config } } });
   const raw = createAdapter(t.plugin, config, { http, logger });
   const adapter = withResilience(raw, {
     retry: { maxAttempts: opts.maxAttempts ?? 3, baseDelayMs: 1, maxDelayMs: 4, maxRetryAfterSeconds: 0 },
@@ -94,7 +98,16 @@ const ctx = { requestId: 'req-conformance' };
 
 function conformance(t: Target) {
   const special = SPECIAL_IDS[t.adapterId]!;
-  const supports = (c: SpecialCase) => !(t.unsupported ?? []).includes(c);
+  const supports = (c: SpecialCase | 'wrong_credentials') => !(t.unsupported ?? []).includes(c);
+  const atSource = built(t).matchAtSourceIdTypes?.includes(t.idType) === true;
+  /** The registry call under test: a lookup, or (match at source) a face check with the found person's photo as the selfie. */
+  const call = async (adapter: RegistryAdapter, idNumber: string) => {
+    if (atSource) return adapter.verifyFace!(t.idType, idNumber, PHOTO, ctx);
+    // Document-based id_types: the caller sends the person's signed document with the number.
+    const p = personFor(t);
+    const document = await t.document?.({ idNumber, fullName: `${p.first_name} ${p.last_name}`, dateOfBirth: p.date_of_birth, gender: p.gender, photo: p.photo });
+    return adapter.lookup(t.idType, idNumber, { ...ctx, document });
+  };
 
   describe(`${t.adapterId} conformance`, () => {
     it('serves its id_type and validates the found number', () => {
@@ -104,9 +117,10 @@ function conformance(t: Target) {
       expect(adapter.validateIdNumber('XX_OTHER', t.foundId).ok).toBe(false);
     });
 
-    it('found: returns the identity and the JPEG reference photo with a sniffed media type', async () => {
+    it.skipIf(atSource)('found: returns the identity and the JPEG reference photo with a sniffed media type', async () => {
       const { adapter, logs } = build(t);
-      const r = await adapter.lookup(t.idType, t.foundInput ?? t.foundId, ctx);
+      const r = await call(adapter, t.foundInput ?? t.foundId);
+      if (!('photo' in r)) throw new Error('expected a lookup result');
       expect(r.source).toBe(t.adapterId);
       expect(r.identity.full_name.toLowerCase()).toContain('ada');
       expect(r.identity.full_name.toLowerCase()).toContain('lovelace');
@@ -121,8 +135,30 @@ function conformance(t: Target) {
       expect(logged).not.toContain(Buffer.from(PHOTO).toString('base64').slice(0, 40));
     });
 
-    it('not found → NOT_FOUND', async () => {
-      const err = await failure(build(t).adapter.lookup(t.idType, special.not_found, ctx));
+    it.skipIf(!atSource)('match at source, found: the same face scores in the top band, another face in the bottom band', async () => {
+      const { adapter, logs } = build(t);
+      const same = await adapter.verifyFace!(t.idType, t.foundInput ?? t.foundId, PHOTO, ctx);
+      expect(same.source).toBe(t.adapterId);
+      expect(same.similarity).toBeGreaterThanOrEqual(0.93);
+      expect(same.band).toBe(same.scoreTable[same.scoreTable.length - 1]!.label);
+      for (const key of Object.keys(same.identity)) expect(key).toMatch(/^[a-z][a-z0-9_]*$/);
+      expect(JSON.stringify(same.identity)).not.toContain(t.foundId);
+      const other = await adapter.verifyFace!(t.idType, t.foundId, new Uint8Array([...PHOTO, 0]), ctx);
+      expect(other.similarity).toBeLessThan(same.similarity);
+      expect(other.band).toBe(other.scoreTable[0]!.label);
+      const logged = JSON.stringify(logs);
+      expect(logged).not.toContain(t.foundId);
+      expect(logged).not.toContain(Buffer.from(PHOTO).toString('base64').slice(0, 40));
+    });
+
+    it.skipIf(!atSource)('match at source: a lookup (photo) is refused as FACE_MATCH_UNSUPPORTED without a registry call', async () => {
+      const err = await failure(build(t).adapter.lookup(t.idType, t.foundId, ctx));
+      expect(err.kind).toBe('FACE_MATCH_UNSUPPORTED');
+      expect(mocks.state.lookups(t.adapterId)).toBe(0);
+    });
+
+    it.skipIf(!supports('not_found'))('not found → NOT_FOUND', async () => {
+      const err = await failure(call(build(t).adapter, special.not_found));
       expect(err.kind).toBe('NOT_FOUND');
       // Registry messages are scrubbed: the error (which gets logged) never carries the ID number.
       expect(err.message).not.toContain(special.not_found);
@@ -132,80 +168,81 @@ function conformance(t: Target) {
       const { adapter } = build(t);
       for (const bad of t.invalidLocal) {
         expect(adapter.validateIdNumber(t.idType, bad).ok, bad).toBe(false);
-        const err = await failure(adapter.lookup(t.idType, bad, ctx));
+        const err = await failure(call(adapter, bad));
         expect(err.kind).toBe('INVALID_ID');
       }
       expect(mocks.state.lookups(t.adapterId)).toBe(0);
     });
 
-    it('invalid number rejected by the registry → INVALID_ID, not retried', async () => {
-      const err = await failure(build(t).adapter.lookup(t.idType, special.remote_invalid, ctx));
+    it.skipIf(!supports('remote_invalid'))('invalid number rejected by the registry → INVALID_ID, not retried', async () => {
+      const err = await failure(call(build(t).adapter, special.remote_invalid));
       expect(err.kind).toBe('INVALID_ID');
       expect(mocks.state.lookups(t.adapterId)).toBeLessThanOrEqual(1);
     });
 
-    it('wrong credentials → UNAUTHORISED, not retried', async () => {
-      const err = await failure(build(t, { config: t.badCredentials }).adapter.lookup(t.idType, t.foundId, ctx));
+    it.skipIf(!supports('wrong_credentials'))('wrong credentials → UNAUTHORISED, not retried', async () => {
+      const err = await failure(call(build(t, { config: t.badCredentials }).adapter, t.foundId));
       expect(err.kind).toBe('UNAUTHORISED');
       expect(mocks.state.lookups(t.adapterId)).toBe(0);
     });
 
-    it('registry hangs beyond the timeout → UNAVAILABLE', async () => {
+    it.skipIf(!supports('hang'))('registry hangs beyond the timeout → UNAVAILABLE', async () => {
       const started = Date.now();
-      const err = await failure(build(t, { maxAttempts: 1 }).adapter.lookup(t.idType, special.hang, ctx));
+      const err = await failure(call(build(t, { maxAttempts: 1 }).adapter, special.hang));
       expect(err.kind).toBe('UNAVAILABLE');
       expect(Date.now() - started).toBeLessThan(2_000);
     });
 
-    it('5xx → UNAVAILABLE after retrying', async () => {
-      const err = await failure(build(t, { maxAttempts: 3 }).adapter.lookup(t.idType, special.server_error, ctx));
+    it.skipIf(!supports('server_error'))('5xx → UNAVAILABLE after retrying', async () => {
+      const err = await failure(call(build(t, { maxAttempts: 3 }).adapter, special.server_error));
       expect(err.kind).toBe('UNAVAILABLE');
       expect(mocks.state.lookups(t.adapterId)).toBe(3);
     });
 
-    it('a transient 5xx is retried and the lookup succeeds', async () => {
-      const r = await build(t, { maxAttempts: 3 }).adapter.lookup(t.idType, special.flaky, ctx);
-      expect(r.photo.mediaType).toBe('image/jpeg');
+    it.skipIf(!supports('flaky'))('a transient 5xx is retried and the lookup succeeds', async () => {
+      const r = await call(build(t, { maxAttempts: 3 }).adapter, special.flaky);
+      if ('photo' in r) expect(r.photo.mediaType).toBe('image/jpeg');
+      else expect(r.similarity).toBeGreaterThan(0);
       expect(mocks.state.lookups(t.adapterId)).toBe(2);
     });
 
-    it('malformed body → MALFORMED, not retried', async () => {
-      const err = await failure(build(t).adapter.lookup(t.idType, special.malformed, ctx));
+    it.skipIf(!supports('malformed'))('malformed body → MALFORMED, not retried', async () => {
+      const err = await failure(call(build(t).adapter, special.malformed));
       expect(err.kind).toBe('MALFORMED');
       expect(mocks.state.lookups(t.adapterId)).toBe(1);
     });
 
-    it('rate limit → RATE_LIMITED with retryAfterSeconds', async () => {
-      const err = await failure(build(t).adapter.lookup(t.idType, special.rate_limited, ctx));
+    it.skipIf(!supports('rate_limited'))('rate limit → RATE_LIMITED with retryAfterSeconds', async () => {
+      const err = await failure(call(build(t).adapter, special.rate_limited));
       expect(err.kind).toBe('RATE_LIMITED');
       expect(err.options.retryAfterSeconds).toBeGreaterThan(0);
       expect(mocks.state.lookups(t.adapterId)).toBe(1);
     });
 
-    it('per-key rate limit counters trip after the quota', async () => {
+    it.skipIf(!supports('rate_limited'))('per-key rate limit counters trip after the quota', async () => {
       useMocks({ rateLimit: { limit: 2, windowMs: 60_000 }, reniecDailyQuota: 2 });
       const { adapter } = build(t);
-      await adapter.lookup(t.idType, t.foundId, ctx);
-      await adapter.lookup(t.idType, t.foundId, ctx);
-      const err = await failure(adapter.lookup(t.idType, t.foundId, ctx));
+      await call(adapter, t.foundId);
+      await call(adapter, t.foundId);
+      const err = await failure(call(adapter, t.foundId));
       expect(err.kind).toBe('RATE_LIMITED');
       expect(err.options.retryAfterSeconds).toBeGreaterThan(0);
     });
 
-    it('record without photo → PHOTO_MISSING', async () => {
-      const err = await failure(build(t).adapter.lookup(t.idType, special.photo_missing, ctx));
-      expect(err.kind).toBe('PHOTO_MISSING');
+    it.skipIf(!supports('photo_missing'))('record without photo → PHOTO_MISSING (match at source: NO_REFERENCE_FACE)', async () => {
+      const err = await failure(call(build(t).adapter, special.photo_missing));
+      expect(err.kind).toBe(atSource ? 'NO_REFERENCE_FACE' : 'PHOTO_MISSING');
     });
 
-    it('photo that is not an image → PHOTO_UNUSABLE, not retried', async () => {
-      const err = await failure(build(t).adapter.lookup(t.idType, special.photo_not_image, ctx));
+    it.skipIf(!supports('photo_not_image'))('photo that is not an image → PHOTO_UNUSABLE, not retried', async () => {
+      const err = await failure(call(build(t).adapter, special.photo_not_image));
       expect(err.kind).toBe('PHOTO_UNUSABLE');
       expect(err.retryable).toBe(false);
       expect(mocks.state.lookups(t.adapterId)).toBe(1);
     });
 
     it.skipIf(!supports('restricted'))('restricted / deceased / blocked record → RESTRICTED', async () => {
-      const err = await failure(build(t).adapter.lookup(t.idType, special.restricted, ctx));
+      const err = await failure(call(build(t).adapter, special.restricted));
       expect(err.kind).toBe('RESTRICTED');
     });
 
@@ -257,6 +294,57 @@ describe('adapter-specific behaviour', () => {
     expect(err.kind).toBe('RATE_LIMITED');
     expect(err.retryable).toBe(false);
     expect(err.options.retryAfterSeconds).toBeLessThanOrEqual(86_400);
+  });
+
+  it('br-serpro: reuses the OAuth token, and after it expires (401) refreshes it once and succeeds', async () => {
+    const t = byId('br-serpro');
+    const { adapter, logs } = build(t);
+    await adapter.verifyFace!(t.idType, t.foundId, PHOTO, ctx);
+    await adapter.verifyFace!(t.idType, t.foundId, PHOTO, ctx);
+    expect(logs.filter((l) => /refreshing/.test(String(l?.m)))).toHaveLength(0);
+    mocks.state.revokeTokens();
+    const r = await adapter.verifyFace!(t.idType, t.foundId, PHOTO, ctx);
+    expect(r.band).toBe('Altíssima probabilidade');
+    expect(logs.filter((l) => /refreshing/.test(String(l?.m)))).toHaveLength(1);
+    expect(mocks.state.lookups('br-serpro')).toBe(3);
+  });
+
+  it('br-serpro: refused consumer credentials surface as UNAUTHORISED from the token endpoint', async () => {
+    const t = byId('br-serpro');
+    const err = await failure(build(t, { config: t.badCredentials }).adapter.verifyFace!(t.idType, t.foundId, PHOTO, ctx));
+    expect(err.kind).toBe('UNAUTHORISED');
+    expect(err.message).toMatch(/Serpro refused our client credentials/);
+  });
+
+  it('br-serpro: a CPF with a wrong check digit never reaches Datavalid', async () => {
+    const t = byId('br-serpro');
+    const err = await failure(build(t).adapter.verifyFace!(t.idType, '123.456.789-08', PHOTO, ctx));
+    expect(err.kind).toBe('INVALID_ID');
+    expect(err.message).toMatch(/check digits/);
+    expect(mocks.state.lookups('br-serpro')).toBe(0);
+  });
+
+  it("mx-ine: INE's vigencia is reported as an identity field (valid, expired, reported lost)", async () => {
+    const t = byId('mx-ine');
+    const lost = '271828182-845904001';
+    const expired = '271828182-845904002';
+    useMocks({ people: [personFor(t), { ...personFor(t), id_number: lost }, { ...personFor(t), id_number: expired }] });
+    const { adapter } = build(t);
+    expect((await adapter.verifyFace!(t.idType, t.foundId, PHOTO, ctx)).identity.ine_vigencia).toBe('valid');
+    expect((await adapter.verifyFace!(t.idType, lost, PHOTO, ctx)).identity.ine_vigencia).toBe('reported_lost');
+    expect((await adapter.verifyFace!(t.idType, expired, PHOTO, ctx)).identity.ine_vigencia).toBe('expired');
+  });
+
+  it('mx-ine: a valid MX_CURP is refused for face match (no photo at RENAPO) without a call; a bad one fails its check digit', async () => {
+    const t = byId('mx-ine');
+    const { adapter } = build(t);
+    expect(adapter.validateIdNumber('MX_CURP', 'BOXW310820HNERXN09')).toEqual({ ok: true, normalised: 'BOXW310820HNERXN09' });
+    expect(adapter.validateIdNumber('MX_CURP', 'BOXW310820HNERXN08')).toMatchObject({ ok: false, reason: expect.stringMatching(/check digit/) });
+    const err = await failure(adapter.lookup('MX_CURP', 'BOXW310820HNERXN09', ctx));
+    expect(err.kind).toBe('FACE_MATCH_UNSUPPORTED');
+    expect(err.message).toMatch(/RENAPO/);
+    expect(adapter.matchAtSourceIdTypes).not.toContain('MX_CURP');
+    expect(mocks.state.lookups('mx-ine')).toBe(0);
   });
 
   it('ke-iprs: maps the .NET date of birth to ISO', async () => {

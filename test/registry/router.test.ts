@@ -52,10 +52,10 @@ describe('RegistryRouter', () => {
 });
 
 describe('createRegistry', () => {
-  it('builds the six adapters from an empty config and serves their id types', async () => {
+  it('builds every listed adapter from an empty config and serves their id types', async () => {
     const registry = createRegistry({}, { adapters: ADAPTERS });
-    expect(registry.router.idTypes()).toEqual(['GH_GHANA_CARD', 'KE_NATIONAL_ID', 'NG_BVN', 'NG_NIN', 'PE_DNI', 'ZA_ID']);
-    expect([...registry.breakers.keys()].sort()).toEqual(['gh-nia', 'ke-iprs', 'ng-bvn', 'ng-nin', 'pe-reniec', 'za-dha']);
+    expect(registry.router.idTypes()).toEqual(['BR_CPF', 'GH_GHANA_CARD', 'IN_AADHAAR', 'KE_NATIONAL_ID', 'MX_CURP', 'MX_INE', 'NG_BVN', 'NG_NIN', 'PE_DNI', 'ZA_ID']);
+    expect([...registry.breakers.keys()].sort()).toEqual(['br-serpro', 'gh-nia', 'in-aadhaar', 'ke-iprs', 'mx-ine', 'ng-bvn', 'ng-nin', 'pe-reniec', 'za-dha']);
     await registry.close();
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   chileRunCheck,
   cpfValid,
+  curpCheckDigit,
   luhnCheckDigit,
   luhnValid,
   peruDniCheck,
@@ -106,5 +107,12 @@ describe('maskIdNumber', () => {
     expect(maskIdNumber('8001015009087')).toBe('*********9087');
     expect(maskIdNumber('12345678')).toBe('******78');
     expect(maskIdNumber('')).toBe('');
+  });
+});
+
+describe('Mexico CURP check digit (worked example)', () => {
+  it('BOXW310820HNERXN09', () => {
+    expect(curpCheckDigit('BOXW310820HNERXN0')).toBe(9);
+    expect(() => curpCheckDigit('BOXW310820HNERXN')).toThrow();
   });
 });

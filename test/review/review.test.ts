@@ -152,6 +152,9 @@ describe('review queue over HTTP', () => {
       expect(res.status).toBe(400);
       expect((await res.json()).code).toBe('VALIDATION_ERROR');
     }
+    const huge = await decide(h, id, { decision: 'APPROVE', note: 'x'.repeat(100_000) });
+    expect(huge.status).toBe(413);
+    expect((await huge.json()).code).toBe('PAYLOAD_TOO_LARGE');
     const bad = await h.app.request('/v1/reviews/..%2F..%2Fetc', { headers: auth() });
     expect([400, 404]).toContain(bad.status);
     expect((await bad.json()).success).toBe(false);
@@ -175,8 +178,10 @@ describe('durable decision log', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ request_id: id, org_id: 'acme', decision: 'APPROVE', reviewer: 'k1' });
     expect(lines[0]).not.toMatch(/12345678|base64|FAKEIMG/);
     const reopened = await openFileDecisionLog(file);
-    expect(reopened.find('acme', id)?.decision).toBe('APPROVE');
-    expect(reopened.find('globex', id)).toBeUndefined();
+    expect((await reopened.find('acme', id))?.decision).toBe('APPROVE');
+    expect(await reopened.find('globex', id)).toBeUndefined();
+    // Decisions are final: a second one for the same case is not written.
+    expect(await reopened.append({ ...(await reopened.find('acme', id))!, decision: 'REJECT' })).toBe('duplicate');
     await reopened.close();
   });
 });

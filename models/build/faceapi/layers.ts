@@ -5,6 +5,7 @@
  * written as explicit ONNX pads.
  */
 import type { OnnxGraph } from '../onnx-graph.ts';
+import { samePadding, validPadding } from '../shared/tf-padding.ts';
 import { floatWeight, type WeightMap } from './weights.ts';
 
 /** A feature map: the tensor name plus its static channel count and spatial size (batch is N). */
@@ -19,11 +20,7 @@ export type TfPadding = 'same' | 'valid';
 
 /** Output size and [before, after] pads of one spatial axis, as TensorFlow computes them. */
 export function tfAxisPads(size: number, kernel: number, stride: number, padding: TfPadding): { out: number; before: number; after: number } {
-  if (padding === 'valid') return { out: Math.floor((size - kernel) / stride) + 1, before: 0, after: 0 };
-  const out = Math.ceil(size / stride);
-  const total = Math.max((out - 1) * stride + kernel - size, 0);
-  const before = Math.floor(total / 2);
-  return { out, before, after: total - before };
+  return padding === 'valid' ? validPadding(size, kernel, stride) : samePadding(size, kernel, stride);
 }
 
 /** TF conv filter [kh, kw, in, out] → ONNX [out, in, kh, kw]. */

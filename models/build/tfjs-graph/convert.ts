@@ -11,6 +11,7 @@ import { attrShape } from './attrs.ts';
 import { ConvertContext, type Value } from './context.ts';
 import { opTable } from './ops.ts';
 import type { ConstTensor, TfModelJson, TfNode } from './types.ts';
+import { dependencyOrder } from '../shared/dependency-order.ts';
 
 export interface GraphInputSpec {
   /** TF Placeholder node name. */
@@ -51,36 +52,18 @@ function parseRef(ref: string): { node: string; index: number } | undefined {
   return { node: m[1]!, index: m[2] ? Number(m[2]) : 0 };
 }
 
-/** Nodes needed for `targets`, in dependency order (iterative post-order DFS). */
+/** Nodes needed for `targets`, in dependency order. */
 export function topoOrder(nodes: Map<string, TfNode>, targets: string[]): TfNode[] {
-  const order: TfNode[] = [];
-  const state = new Map<string, 'open' | 'done'>();
-  for (const t of targets) {
-    const stack: Array<{ node: TfNode; next: number }> = [];
-    const push = (name: string) => {
-      const n = nodes.get(name);
-      if (!n) throw new Error(`graph has no node ${name}`);
-      const s = state.get(name);
-      if (s === 'done') return;
-      if (s === 'open') throw new Error(`graph has a cycle through ${name}`);
-      state.set(name, 'open');
-      stack.push({ node: n, next: 0 });
-    };
-    push(t);
-    while (stack.length) {
-      const top = stack[stack.length - 1]!;
-      const inputs = top.node.input ?? [];
-      if (top.next < inputs.length) {
-        const ref = parseRef(inputs[top.next++]!);
-        if (ref) push(ref.node);
-        continue;
-      }
-      stack.pop();
-      state.set(top.node.name, 'done');
-      order.push(top.node);
-    }
-  }
-  return order;
+  const node = (name: string) => {
+    const n = nodes.get(name);
+    if (!n) throw new Error(`graph has no node ${name}`);
+    return n;
+  };
+  const inputsOf = (n: TfNode) => (n.input ?? []).flatMap((i) => {
+    const ref = parseRef(i);
+    return ref ? [node(ref.node)] : [];
+  });
+  return dependencyOrder(targets.map(node), inputsOf, (n) => n.name);
 }
 
 function dims(shape: number[], batch: number | string = 'N'): Dim[] {

@@ -5,7 +5,7 @@
  */
 import { attrBool, attrFloat, attrInt, attrInts, attrString, attrStrings } from './attrs.ts';
 import type { ConvertContext, Value } from './context.ts';
-import { spatialPadding } from './padding.ts';
+import { spatialPadding } from '../shared/tf-padding.ts';
 import { broadcastShapes, NHWC_TO_NCHW_AXIS, numel, transposeData } from './tensor-utils.ts';
 import type { TfNode } from './types.ts';
 

@@ -12,6 +12,8 @@ import { ChargeGuard } from '../../limits/charge-guard.ts';
 import { LimitStoreError, type Refusal } from '../../limits/request-limits.ts';
 import { LIMIT_REASONS } from '../../policy/limits.ts';
 import type { AppEnv } from '../env.ts';
+import { discardBody } from './discard-body.ts';
+import { sendError } from './errors.ts';
 
 const UNAVAILABLE_MESSAGES: Record<RefusalCause, string> = {
   full: 'The service is at capacity. Retry after the number of seconds in Retry-After.',
@@ -19,6 +21,9 @@ const UNAVAILABLE_MESSAGES: Record<RefusalCause, string> = {
   timeout: 'The request did not complete within the server deadline. Retry after the number of seconds in Retry-After.',
   aborted: 'The request was cancelled.',
 };
+
+/** A refused upload is read and dropped up to the largest body a route accepts, for at most 30 s. */
+const DISCARD_LIMITS = { maxBytes: 16 * 1024 * 1024, maxMs: 30_000 };
 
 export function unavailable(cause: RefusalCause | 'limits_unavailable', retryAfterSeconds: number): ApiError {
   const message = cause === 'limits_unavailable' ? 'The rate-limit store is unavailable. Retry after the number of seconds in Retry-After.' : UNAVAILABLE_MESSAGES[cause];
@@ -51,7 +56,12 @@ export const admitRequest = createMiddleware<AppEnv>(async (c, next) => {
     const principal = c.get('principal');
     const check = await checkLimits(c, () => requestLimits.checkKey(principal.keyId, principal.organisation));
     for (const [name, value] of Object.entries(check.headers)) c.header(name, value);
-    if (!check.allowed) throw refuseLimit(c, check);
+    // Refusals are answered here, not thrown: a flood of them costs one access-log line each, no warnings.
+    if (!check.allowed) {
+      const response = sendError(c, refuseLimit(c, check));
+      discardBody(c.req.raw, DISCARD_LIMITS);
+      return response;
+    }
   }
   if (!admission) return next();
 
@@ -65,7 +75,9 @@ export const admitRequest = createMiddleware<AppEnv>(async (c, next) => {
     clearTimeout(timer);
     if (!(err instanceof AdmissionRefused)) throw err;
     metrics?.admissionRefusals.inc({ cause: err.cause });
-    throw unavailable(err.cause, retryAfterSeconds);
+    const response = sendError(c, unavailable(err.cause, retryAfterSeconds));
+    discardBody(c.req.raw, DISCARD_LIMITS);
+    return response;
   }
 
   try {
@@ -83,7 +95,7 @@ export const admitRequest = createMiddleware<AppEnv>(async (c, next) => {
       work.catch(() => undefined);
       metrics?.admissionRefusals.inc({ cause: 'timeout' });
       c.get('log').warn('request deadline expired', { deadline_ms: deadlineMs });
-      throw unavailable('timeout', retryAfterSeconds);
+      return sendError(c, unavailable('timeout', retryAfterSeconds));
     }
     await work;
   } finally {

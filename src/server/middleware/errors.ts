@@ -86,7 +86,7 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
   const log = c.get('log');
   const fields = { code: apiError.code, status: apiError.status };
   const thrownByUs = err === apiError || err instanceof VerificationFailure;
-  if (apiError.retryable) {
+  if (apiError.retryable && apiError.status >= 500) {
     // An upstream outage (503): worth watching, not a defect of this service.
     log?.warn('request failed upstream', { ...fields, error: thrownByUs ? (apiError.cause as Error | undefined)?.message : err.message });
   } else if (apiError.status >= 500) {

@@ -17,7 +17,8 @@ export const recordHttpMetrics = createMiddleware<AppEnv>(async (c, next) => {
     await next();
   } finally {
     const route = routeOf(c);
-    metrics.httpRequests.inc({ route, method: c.req.method, status: String(c.res.status) });
-    metrics.httpDuration.observe({ route }, (performance.now() - started) / 1000);
+    const status = String(c.res.status);
+    metrics.httpRequests.inc({ route, method: c.req.method, status });
+    metrics.httpDuration.observe({ route, status }, (performance.now() - started) / 1000);
   }
 });

@@ -44,17 +44,15 @@ export function registerDocs(app: OpenAPIHono<AppEnv>): void {
     url: '/openapi.json',
     cdn: BUNDLE_PATH,
     pageTitle: 'facematch API reference',
-    // Offline: no web fonts, no hosted proxy, no hosted client or agent.
+    // Offline: no web fonts, no hosted client or agent, no telemetry (and no proxy: none is configured).
     withDefaultFonts: false,
-    proxyUrl: undefined,
     hideClientButton: true,
     // Every route and its schemas on the page at once, not behind collapsed groups.
     defaultOpenAllTags: true,
     showDeveloperTools: 'never',
     telemetry: false,
     agent: { disabled: true },
-    mcp: { disabled: true },
-  } as Parameters<typeof Scalar>[0]);
+  });
 
   app.get(DOCS_PATH, async (c, next) => {
     c.header('Content-Security-Policy', DOCS_CSP);

@@ -71,7 +71,8 @@ export function registerFaceComparison(app: OpenAPIHono<AppEnv>, maxBodyBytes?: 
     const outcome = await meter.run(() =>
       compareFace(
         { registry: services.registry, engine: services.engine, policy: services.policy, cache: services.cache, logger: log },
-        { selfie: body.selfie, idType: body.id_type, idNumber: body.id_number, threshold, requestId, signal: c.req.raw.signal, callerId: c.get('principal').keyId },
+        { selfie: body.selfie, idType: body.id_type, idNumber: body.id_number, threshold, requestId, signal: c.req.raw.signal, callerId: c.get('principal').keyId,
+          document: body.aadhaar_zip !== undefined && body.share_code !== undefined ? { zipBase64: body.aadhaar_zip, shareCode: body.share_code } : undefined },
       ),
     );
 

@@ -15,9 +15,13 @@ import {
 } from '../../api/reviews.ts';
 import type { ReviewCase, ReviewDecision, ReviewDecisionRecord } from '../../review/types.ts';
 import { authenticate, requireService } from '../middleware/auth.ts';
+import { limitBody } from '../middleware/body-limit.ts';
 import { requireJson } from '../middleware/json.ts';
 import type { AppEnv } from '../env.ts';
 
+
+/** A decision is a few hundred bytes; refuse anything much larger before reading it. */
+const DECISION_MAX_BYTES = 16 * 1024;
 
 const statusOf = (d: ReviewDecision | null): ReviewCaseBody['status'] => (!d ? 'PENDING' : d.decision === 'APPROVE' ? 'APPROVED' : 'REJECTED');
 const caseBody = ({ org_id: _org, ...c }: ReviewCase): ReviewCaseBody => ({ ...c, status: statusOf(c.decision) });
@@ -69,7 +73,7 @@ export const decideReviewRoute = createRoute({
   description:
     'Records who decided, when, what and why (the reviewer name, else the API key id) in the durable decision log before answering. Decisions are final (409 on a second one). The case stays listed, with its decision, until it expires.',
   security: [{ bearerAuth: [] }],
-  middleware: [authenticate, requireService('face_match'), requireJson] as const,
+  middleware: [authenticate, requireService('face_match'), limitBody(DECISION_MAX_BYTES), requireJson] as const,
   request: { params: ReviewIdParamSchema, body: { required: true, content: { 'application/json': { schema: ReviewDecisionRequestSchema } } } },
   responses: {
     200: { description: 'The decided case.', content: { 'application/json': { schema: ReviewCaseResponseSchema } } },
@@ -77,24 +81,25 @@ export const decideReviewRoute = createRoute({
     401: errorResponse('UNAUTHORIZED'),
     403: errorResponse('FORBIDDEN or SUBSCRIPTION_REQUIRED'),
     404: errorResponse('REVIEW_NOT_FOUND: unknown or expired case.'),
+    413: errorResponse('PAYLOAD_TOO_LARGE: a body over 16 KiB.'),
     409: errorResponse('REVIEW_ALREADY_DECIDED'),
     503: errorResponse('SERVICE_ERROR with retryable: true: the decision could not be recorded; retry.'),
   },
 });
 
 export function registerReviews(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(listReviewsRoute, (c) => {
-    const cases = c.get('services').review.queue.list(c.get('principal').organisation.id);
+  app.openapi(listReviewsRoute, async (c) => {
+    const cases = await c.get('services').review.queue.list(c.get('principal').organisation.id);
     c.header('Cache-Control', 'no-store');
     return c.json({ success: true as const, code: 'SUCCESS' as const, data: { cases: cases.map(caseBody) }, meta: { request_id: c.get('requestId') } }, 200);
   });
 
-  app.openapi(getReviewRoute, (c) => {
+  app.openapi(getReviewRoute, async (c) => {
     const { id } = c.req.valid('param');
     const { review } = c.get('services');
     const orgId = c.get('principal').organisation.id;
-    const held = review.queue.get(orgId, id);
-    const recorded = review.decisions.find(orgId, id);
+    const held = await review.queue.get(orgId, id);
+    const recorded = await review.decisions.find(orgId, id);
     if (!held && !recorded) throw new ApiError('REVIEW_NOT_FOUND');
     const decision = held?.case.decision ?? (recorded ? decisionOf(recorded) : null);
     c.header('Cache-Control', 'no-store');
@@ -119,10 +124,6 @@ export function registerReviews(app: OpenAPIHono<AppEnv>): void {
     const services = c.get('services');
     const principal = c.get('principal');
     const orgId = principal.organisation.id;
-    const held = services.review.queue.get(orgId, id);
-    if (!held) throw new ApiError('REVIEW_NOT_FOUND');
-    if (held.case.decision || services.review.decisions.find(orgId, id)) throw new ApiError('REVIEW_ALREADY_DECIDED');
-
     const decision: ReviewDecision = {
       decision: body.decision,
       note: body.note,
@@ -130,21 +131,32 @@ export function registerReviews(app: OpenAPIHono<AppEnv>): void {
       key_id: principal.keyId,
       decided_at: services.clock.now().toISOString(),
     };
-    const record: ReviewDecisionRecord = { v: 1, request_id: id, org_id: orgId, endpoint: held.case.endpoint, verdict: held.case.verdict, ...decision };
+    // Claim first (one decision per case, even across replicas), then make it durable.
+    const claim = await services.review.queue.decide(orgId, id, decision);
+    if (claim.status === 'not_found') throw new ApiError('REVIEW_NOT_FOUND');
+    if (claim.status === 'already_decided') throw new ApiError('REVIEW_ALREADY_DECIDED');
+    const decided = claim.case;
+    const record: ReviewDecisionRecord = { v: 1, request_id: id, org_id: orgId, endpoint: decided.endpoint, verdict: decided.verdict, ...decision };
+    let written: 'recorded' | 'duplicate';
     try {
       // Durable before acknowledged: a decision the caller saw is never lost.
-      await services.review.decisions.append(record);
+      written = await services.review.decisions.append(record);
     } catch (err) {
+      await services.review.queue.undecide(orgId, id).catch(() => undefined);
       throw new ApiError('SERVICE_ERROR', 'The decision could not be recorded. Retry.', undefined, { status: 503, retryable: true, retryAfterSeconds: 1, cause: err });
     }
-    const decided = services.review.queue.decide(orgId, id, decision);
+    if (written === 'duplicate') {
+      // The durable log already holds a decision (made before this queue knew of it): that one stands.
+      await services.review.queue.undecide(orgId, id).catch(() => undefined);
+      throw new ApiError('REVIEW_ALREADY_DECIDED');
+    }
     c.get('log').info('review decided', { case: id, decision: decision.decision, key_id: principal.keyId });
     c.header('Cache-Control', 'no-store');
     return c.json(
       {
         success: true as const,
         code: 'SUCCESS' as const,
-        data: { case: decided ? caseBody(decided) : null, crops: null, decision },
+        data: { case: caseBody(decided), crops: null, decision },
         meta: { request_id: c.get('requestId') },
       },
       200,
