@@ -29,20 +29,23 @@ function typeOf(p: JsonSchemaProperty): string {
   return p.type ?? 'string';
 }
 
-/** Pipes would end the cell; `<word>` would be read as an HTML tag. */
-const escapeCell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('<', '&lt;').replaceAll('\n', ' ');
+/** Pipes would end the cell; outside code spans `<word>` would be read as an HTML tag. */
+const escapeCell = (text: string): string =>
+  text
+    .split('`')
+    .map((part, i) => (i % 2 === 0 ? part.replaceAll('<', '&lt;') : part))
+    .join('`')
+    .replaceAll('|', '\\|')
+    .replaceAll('\n', ' ');
 
 /**
- * A default as the variable would be written. JSON Schema (input side) drops defaults given in the
- * parsed form, such as a `<count>/<seconds>` budget, so those are read from the schema and written back.
+ * A variable's default. JSON Schema (input side) drops a default given in the parsed form (after a
+ * transform), so that one is read from the schema itself.
  */
 function defaultText(name: string, p: JsonSchemaProperty): string | undefined {
   if (p.default !== undefined) return String(p.default);
   const field = envSchema.shape[name as keyof typeof envSchema.shape];
-  if (!(field instanceof z.ZodDefault)) return undefined;
-  const value: unknown = field.def.defaultValue;
-  if (value && typeof value === 'object' && 'points' in value && 'windowSeconds' in value) return `${String(value.points)}/${String(value.windowSeconds)}`;
-  return JSON.stringify(value);
+  return field instanceof z.ZodDefault ? JSON.stringify(field.def.defaultValue) : undefined;
 }
 
 /** The Markdown table: one row per variable, in schema order. */
