@@ -1,8 +1,10 @@
 /**
  * `npm run loadtest`: the service under load, measured from another process as an operator would.
  *
- * Starts `npm start` (or uses --url), warms the reference cache, then:
- *   1. saturation: throughput of POST /v1/face-comparison at concurrency 1, 2, 4 (--probe-seconds each);
+ * Starts `npm start` (or, with --fleet, PostgreSQL, Redis and two replicas as `npm run fleet` does; or
+ * uses --url, a comma-separated list), warms the reference cache, then:
+ *   1. saturation: throughput of POST /v1/face-comparison at concurrency 1, 2, 4 (and 8 for a fleet),
+ *      --probe-seconds each, the load spread evenly over the replicas;
  *      the saturating concurrency is the smallest within 5 % of the best throughput;
  *   2. 2× and 8× that concurrency for --seconds each, twice: clients that honour Retry-After, then
  *      clients that resend at once (autocannon): throughput, p50/p99 of admitted (200) answers, share
@@ -13,22 +15,29 @@
  * The per-key and per-ID budgets are raised for the spawned service (every request verifies the same
  * demo identity), so the run measures the engine and admission control, not the limit policy.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import sharp from 'sharp';
 import { readDemoIdentities, resolveFacePath } from '../mocks/demo-identities.ts';
+import { fleetEnv, freePort, REPO_ROOT, startReplica } from '../scripts/fleet-replicas.ts';
 import { DEFAULT_DEMO_API_KEY } from '../src/accounts/config.ts';
 import { percentile } from './stats.ts';
 
 const ENDPOINT = '/v1/face-comparison';
+
+/** A service process this run started (npm start, or a fleet replica). */
+interface Service {
+  pid: number;
+  exited?: () => boolean;
+  stop(): Promise<void>;
+}
 
 interface PhaseResult {
   name: string;
@@ -49,17 +58,6 @@ interface PhaseResult {
 }
 
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Descendant process ids of `pid` (npm → sh → tsx → node). */
 function descendants(pid: number): number[] {
@@ -97,10 +95,10 @@ function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   }
 }
 
-/** Samples the RSS of the service (its largest process) every 100 ms; `peak()` since the last reset. */
-function rssSampler(rootPid: number | undefined) {
+/** Samples the RSS of the services' processes every 100 ms; `peakMb()`: the largest process since the last reset. */
+function rssSampler(rootPids: number[]) {
   let peak = 0;
-  const pids = () => (rootPid ? [rootPid, ...descendants(rootPid)] : []);
+  const pids = () => rootPids.flatMap((p) => [p, ...descendants(p)]);
   const sample = () => {
     for (const p of pids()) peak = Math.max(peak, statusKb(p, 'VmRSS'));
   };
@@ -115,7 +113,14 @@ function rssSampler(rootPid: number | undefined) {
   };
 }
 
-async function scrape(base: string, token: string | undefined): Promise<Record<string, number>> {
+/** The counters of interest, summed over the replicas. */
+async function scrape(bases: string[], token: string | undefined): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const base of bases) for (const [k, v] of Object.entries(await scrapeOne(base, token))) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
+async function scrapeOne(base: string, token: string | undefined): Promise<Record<string, number>> {
   if (!token) return {};
   const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } });
   if (!res.ok) return {};
@@ -142,30 +147,33 @@ function delta(before: Record<string, number>, after: Record<string, number>): R
   return out;
 }
 
-async function runPhase(name: string, base: string, body: string, key: string, connections: number, seconds: number, rss: ReturnType<typeof rssSampler>, token?: string): Promise<PhaseResult> {
-  const before = await scrape(base, token);
+/** autocannon, the connections spread over the replicas (one instance per replica, run together). */
+async function runPhase(name: string, bases: string[], body: string, key: string, connections: number, seconds: number, rss: ReturnType<typeof rssSampler>, token?: string): Promise<PhaseResult> {
+  const before = await scrape(bases, token);
   rss.reset();
   const latencies: Record<string, number[]> = {};
-  let finish!: (r: autocannon.Result) => void;
-  let fail!: (e: unknown) => void;
-  const done = new Promise<autocannon.Result>((resolve, reject) => ((finish = resolve), (fail = reject)));
-  const instance = autocannon(
-    {
-      url: base + ENDPOINT,
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body,
-      connections,
-      duration: seconds,
-      timeout: 60,
-    },
-    (err, result) => (err ? fail(err) : finish(result)),
-  );
-  instance.on('response', (_client, statusCode, _bytes, ms) => {
-    (latencies[statusCode] ??= []).push(ms);
-  });
-  const result = await done;
-  const after = await scrape(base, token);
+  const run = (base: string, conns: number) =>
+    new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon(
+        {
+          url: base + ENDPOINT,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          body,
+          connections: conns,
+          duration: seconds,
+          timeout: 60,
+        },
+        (err, result) => (err ? reject(err) : resolve(result)),
+      );
+      instance.on('response', (_client, statusCode, _bytes, ms) => {
+        (latencies[statusCode] ??= []).push(ms);
+      });
+    });
+  const shares = bases.map((_, i) => Math.floor(connections / bases.length) + (i < connections % bases.length ? 1 : 0));
+  const results = await Promise.all(bases.map((b, i) => run(b, Math.max(1, shares[i]!))));
+  const result = { errors: results.reduce((n, r) => n + r.errors, 0), timeouts: results.reduce((n, r) => n + r.timeouts, 0) };
+  const after = await scrape(bases, token);
   const phase = summarisePhase(name, connections, seconds, latencies, delta(before, after), rss);
   if (result.errors) phase.statuses.errors = result.errors;
   if (result.timeouts) phase.statuses.timeouts = result.timeouts;
@@ -176,12 +184,12 @@ async function runPhase(name: string, base: string, body: string, key: string, c
  * The same load from clients that honour Retry-After: each of `connections` clients sends, waits for
  * the answer, and after a 503 or 429 waits the seconds the service asked for before sending again.
  */
-async function runPolitePhase(name: string, base: string, body: string, key: string, connections: number, seconds: number, rss: ReturnType<typeof rssSampler>, token?: string): Promise<PhaseResult> {
-  const before = await scrape(base, token);
+async function runPolitePhase(name: string, bases: string[], body: string, key: string, connections: number, seconds: number, rss: ReturnType<typeof rssSampler>, token?: string): Promise<PhaseResult> {
+  const before = await scrape(bases, token);
   rss.reset();
   const latencies: Record<string, number[]> = {};
   const until = performance.now() + seconds * 1000;
-  const client = async () => {
+  const client = async (base: string) => {
     while (performance.now() < until) {
       const t = performance.now();
       let status = 'error';
@@ -198,8 +206,8 @@ async function runPolitePhase(name: string, base: string, body: string, key: str
       if (wait) await new Promise((r) => setTimeout(r, Math.min(wait, Math.max(0, until - performance.now()))));
     }
   };
-  await Promise.all(Array.from({ length: connections }, client));
-  return summarisePhase(name, connections, seconds, latencies, delta(before, await scrape(base, token)), rss);
+  await Promise.all(Array.from({ length: connections }, (_, i) => client(bases[i % bases.length]!)));
+  return summarisePhase(name, connections, seconds, latencies, delta(before, await scrape(bases, token)), rss);
 }
 
 function summarisePhase(name: string, connections: number, seconds: number, latencies: Record<string, number[]>, metrics: Record<string, number>, rss: ReturnType<typeof rssSampler>): PhaseResult {
@@ -255,15 +263,15 @@ function timedPost(url: URL, key: string, body: string, agent: Agent): Promise<{
   });
 }
 
-async function bigSelfieCase(base: string, body: string, key: string, n: number, rss: ReturnType<typeof rssSampler>, token?: string) {
-  const before = await scrape(base, token);
+async function bigSelfieCase(bases: string[], body: string, key: string, n: number, rss: ReturnType<typeof rssSampler>, token?: string) {
+  const before = await scrape(bases, token);
   rss.reset();
   const started = performance.now();
-  const url = new URL(base + ENDPOINT);
+  const urls = bases.map((b) => new URL(b + ENDPOINT));
   // Keep-alive connections, as an HTTP client library uses: a refused upload is then drained by the
   // service and the 503 read, instead of a reset of a connection the client asked to close.
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
-  const answers = await Promise.all(Array.from({ length: n }, () => timedPost(url, key, body, agent)));
+  const answers = await Promise.all(Array.from({ length: n }, (_, i) => timedPost(urls[i % urls.length]!, key, body, agent)));
   agent.destroy();
   const by = (s: string) => answers.filter((a) => a.status === s).map((a) => a.ms);
   const statuses: Record<string, number> = {};
@@ -277,14 +285,14 @@ async function bigSelfieCase(base: string, body: string, key: string, n: number,
     refusedMax: round(Math.max(0, ...by('503'))),
     wallMs: round(performance.now() - started),
     peakRssMb: rss.peakMb(),
-    serverRefusals: fastRefusals(delta(before, await scrape(base, token))),
+    serverRefusals: fastRefusals(delta(before, await scrape(bases, token))),
   };
 }
 
-async function waitReady(base: string, child: ChildProcess | undefined, timeoutMs = 120_000): Promise<void> {
+async function waitReady(base: string, service: Service | undefined, timeoutMs = 120_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    if (child && child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode}`);
+    if (service?.exited?.()) throw new Error('the service exited before it was ready');
     try {
       if ((await fetch(`${base}/ready`)).ok) return;
     } catch {
@@ -308,6 +316,7 @@ export async function main(argv: string[]): Promise<number> {
       'big-mb': { type: 'string', default: '9' },
       json: { type: 'boolean', default: false },
       'big-only': { type: 'boolean', default: false },
+      fleet: { type: 'boolean', default: false },
     },
   });
   const log = (line: string) => process.stderr.write(line + '\n');
@@ -320,45 +329,61 @@ export async function main(argv: string[]): Promise<number> {
   const selfieFile = resolveFacePath(person.selfie);
   const body = JSON.stringify({ id_type: person.id_type, id_number: person.id_number, selfie: readFileSync(selfieFile).toString('base64') });
 
-  let child: ChildProcess | undefined;
-  let base = values.url?.replace(/\/+$/, '');
+  // Raised budgets: every request verifies the same identity with the same key.
+  const loadEnv = { LOG_LEVEL: 'warn', FACEMATCH_LIMIT_KEY_PER_MINUTE: '1000000', FACEMATCH_LIMIT_ID_ATTEMPTS: '1000000/3600' };
+  const started: Service[] = [];
+  let bases = values.url ? values.url.split(',').map((u) => u.replace(/\/+$/, '')) : [];
   let token = values['metrics-token'];
   const tmp = await mkdtemp(path.join(tmpdir(), 'facematch-load-'));
+  let fleetServers: string | undefined;
   try {
-    if (!base) {
+    if (values.fleet) {
+      token = randomBytes(18).toString('base64url');
+      fleetServers = execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'test-servers.sh'), 'start'], { encoding: 'utf8' }).trim();
+      const vars = Object.fromEntries([...readFileSync(path.join(fleetServers, 'env'), 'utf8').matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+      const shared = fleetEnv(vars.TEST_DATABASE_URL!, vars.TEST_REDIS_URL!);
+      for (const name of ['A', 'B']) {
+        const replica = await startReplica(name, { ...shared, ...loadEnv, FACEMATCH_DEMO: 'on', FACEMATCH_METRICS_TOKEN: token });
+        started.push({ pid: replica.child.pid!, stop: () => replica.stop() });
+        bases.push(replica.url);
+        log(`started replica ${name} (pid ${replica.child.pid}) on ${replica.url}`);
+      }
+    } else if (!bases.length) {
       const port = await freePort();
       token = randomBytes(18).toString('base64url');
-      base = `http://127.0.0.1:${port}`;
-      child = spawn('npm', ['start', '--silent'], {
-        cwd: path.resolve(import.meta.dirname, '..'),
+      bases = [`http://127.0.0.1:${port}`];
+      const child = spawn('npm', ['start', '--silent'], {
+        cwd: REPO_ROOT,
         detached: true,
         stdio: ['ignore', 'ignore', 'inherit'],
-        env: {
-          ...process.env,
-          PORT: String(port),
-          LOG_LEVEL: 'warn',
-          FACEMATCH_LEDGER: path.join(tmp, 'usage.jsonl'),
-          FACEMATCH_METRICS_TOKEN: token,
-          FACEMATCH_LIMIT_KEY_PER_MINUTE: '1000000',
-          FACEMATCH_LIMIT_ID_ATTEMPTS: '1000000/3600',
+        env: { ...process.env, ...loadEnv, PORT: String(port), FACEMATCH_LEDGER: path.join(tmp, 'usage.jsonl'), FACEMATCH_METRICS_TOKEN: token },
+      });
+      started.push({
+        pid: child.pid!,
+        exited: () => child.exitCode !== null,
+        // The service and its children form their own process group (detached): stop them all.
+        stop: async () => {
+          if (child.exitCode !== null) return;
+          process.kill(-child.pid!, 'SIGTERM');
+          await new Promise((r) => child.once('exit', r));
         },
       });
-      log(`started npm start (pid ${child.pid}) on ${base}`);
+      log(`started npm start (pid ${child.pid}) on ${bases[0]}`);
     }
-    await waitReady(base, child);
-    const rss = rssSampler(child?.pid);
+    for (const b of bases) await waitReady(b, started[0]);
+    const rss = rssSampler(started.map((s) => s.pid));
     try {
-      // Warm the reference cache and the engine.
-      for (let i = 0; i < 5; i++) await fetch(base + ENDPOINT, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body }).then((r) => r.arrayBuffer());
+      // Warm the reference cache and the engines.
+      for (const b of bases) for (let i = 0; i < 5; i++) await fetch(b + ENDPOINT, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body }).then((r) => r.arrayBuffer());
 
       const probes: PhaseResult[] = [];
       const phases: PhaseResult[] = [];
       let c = 0;
       let saturationRate = 0;
       if (!values['big-only']) {
-        for (const conns of [1, 2, 4]) {
+        for (const conns of [1, 2, 4, 8].filter((n) => n <= 4 * bases.length)) {
           log(`saturation probe c=${conns} for ${probeSeconds} s`);
-          probes.push(await runPhase(`probe c=${conns}`, base, body, key, conns, probeSeconds, rss, token));
+          probes.push(await runPhase(`probe c=${conns}`, bases, body, key, conns, probeSeconds, rss, token));
         }
         const best = Math.max(...probes.map((p) => p.admittedPerSecond));
         const saturation = probes.find((p) => p.admittedPerSecond >= 0.95 * best)!;
@@ -366,20 +391,21 @@ export async function main(argv: string[]): Promise<number> {
         saturationRate = saturation.admittedPerSecond;
         for (const factor of [2, 8]) {
           log(`${factor}× saturation: c=${factor * c} for ${seconds} s, clients honouring Retry-After`);
-          phases.push(await runPolitePhase(`${factor}× (c=${factor * c}), Retry-After honoured`, base, body, key, factor * c, seconds, rss, token));
+          phases.push(await runPolitePhase(`${factor}× (c=${factor * c}), Retry-After honoured`, bases, body, key, factor * c, seconds, rss, token));
           log(`${factor}× saturation: c=${factor * c} for ${seconds} s, clients resending at once (autocannon)`);
-          phases.push(await runPhase(`${factor}× (c=${factor * c}), resent at once`, base, body, key, factor * c, seconds, rss, token));
+          phases.push(await runPhase(`${factor}× (c=${factor * c}), resent at once`, bases, body, key, factor * c, seconds, rss, token));
         }
       }
 
       log(`${values['big-requests']} concurrent ~${values['big-mb']} MB selfies`);
       const big = await bigSelfie(selfieFile, Number(values['big-mb']));
       const bigBody = JSON.stringify({ id_type: person.id_type, id_number: person.id_number, selfie: big.toString('base64') });
-      const bigCase = { selfieMb: round(big.length / 1e6, 2), ...(await bigSelfieCase(base, bigBody, key, Number(values['big-requests']), rss, token)) };
+      const bigCase = { selfieMb: round(big.length / 1e6, 2), ...(await bigSelfieCase(bases, bigBody, key, Number(values['big-requests']), rss, token)) };
 
-      const hwm = child ? Math.max(...[child.pid!, ...descendants(child.pid!)].map((p) => statusKb(p, 'VmHWM'))) : 0;
+      const hwm = Math.max(0, ...started.flatMap((svc) => [svc.pid, ...descendants(svc.pid)]).map((p) => statusKb(p, 'VmHWM')));
       const report = {
         cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
+        services: bases.length,
         saturation: { connections: c, admittedPerSecond: saturationRate, probes },
         phases,
         bigSelfies: bigCase,
@@ -391,19 +417,16 @@ export async function main(argv: string[]): Promise<number> {
       rss.stop();
     }
   } finally {
-    if (child?.pid && child.exitCode === null) {
-      // The service and its children form their own process group (detached): stop them all.
-      process.kill(-child.pid, 'SIGTERM');
-      await new Promise((r) => child!.once('exit', r));
-    }
+    await Promise.all(started.map((svc) => svc.stop()));
+    if (fleetServers) execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'test-servers.sh'), 'stop', fleetServers], { stdio: 'ignore' });
     await rm(tmp, { recursive: true, force: true });
   }
   return 0;
 }
 
-function printReport(r: { cpu: string; saturation: { connections: number; admittedPerSecond: number; probes: PhaseResult[] }; phases: PhaseResult[]; bigSelfies: Record<string, unknown>; serviceHighWaterRssMb: number }) {
+function printReport(r: { cpu: string; services: number; saturation: { connections: number; admittedPerSecond: number; probes: PhaseResult[] }; phases: PhaseResult[]; bigSelfies: Record<string, unknown>; serviceHighWaterRssMb: number }) {
   const out = (s: string) => process.stdout.write(s + '\n');
-  out(`CPU: ${r.cpu}`);
+  out(`CPU: ${r.cpu}; services: ${r.services}`);
   out(`saturation: c=${r.saturation.connections}, ${r.saturation.admittedPerSecond} verifications/s`);
   out('| phase | req/s | admitted/s | p50 admitted ms | p99 admitted ms | refused % | statuses | slowest ms | 503s within 10 ms (server) | peak RSS MB |');
   out('|---|---|---|---|---|---|---|---|---|---|');

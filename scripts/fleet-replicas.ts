@@ -57,7 +57,8 @@ export async function startReplica(name: string, env: FleetEnv & Record<string, 
   const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    // The demo organisation and key unless the caller configures accounts (a configured file always wins).
+    env: { ...process.env, LOG_LEVEL: 'warn', FACEMATCH_DEMO: 'on', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

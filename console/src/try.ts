@@ -61,7 +61,6 @@ function comparisonResult(r: Comparison): HTMLElement {
       h('dt', {}, 'Score'), h('dd', { 'data-testid': 'score' }, `${d.confidence.score.toFixed(2)} (threshold ${d.confidence.threshold.toFixed(2)})`),
       h('dt', {}, 'Tier'), h('dd', {}, d.confidence.status),
       h('dt', {}, 'Reason'), h('dd', {}, `${d.details.reason_code}: ${d.details.remarks}`),
-      // The registry record comes with a CONFIRMED verdict only; on a MISMATCH it is withheld.
       h('dt', {}, 'Identity'), h('dd', {}, 'record' in d.identity ? `withheld (${d.identity.id_type} ${d.identity.id_number})` : [d.identity.full_name, d.identity.date_of_birth].filter(Boolean).join(', ')),
       h('dt', {}, 'Source'), h('dd', {}, `${d.details.source} (cache ${r.meta.cache})`),
       h('dt', {}, 'Request id'), h('dd', {}, h('code', {}, r.meta.request_id)),

@@ -49,6 +49,8 @@ export class AdmissionControl {
   private readonly waiting: Waiter[] = [];
   private draining = false;
   private idleWaiters: Array<() => void> = [];
+  /** Work still running after its request was answered (deadline passed): shutdown waits for it too. */
+  private readonly lingering = new Set<Promise<unknown>>();
 
   constructor(
     readonly options: AdmissionOptions,
@@ -106,10 +108,27 @@ export class AdmissionControl {
     this.changed();
   }
 
-  /** Resolves when no request is active or queued. */
+  /** Resolves when no request is active or queued and no abandoned work is still running. */
   idle(): Promise<void> {
-    if (this.active === 0 && this.waiting.length === 0) return Promise.resolve();
+    if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Keep track of work that outlives its slot (a request answered at its deadline), so `idle()` waits for it. */
+  linger(work: Promise<unknown>): void {
+    const tracked = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.lingering.add(tracked);
+    void tracked.then(() => {
+      this.lingering.delete(tracked);
+      this.changed();
+    });
+  }
+
+  private isIdle(): boolean {
+    return this.active === 0 && this.waiting.length === 0 && this.lingering.size === 0;
   }
 
   private grantSlot(): Ticket {
@@ -130,7 +149,7 @@ export class AdmissionControl {
 
   private changed(): void {
     this.events.onChange?.(this.stats);
-    if (this.active === 0 && this.waiting.length === 0 && this.idleWaiters.length) {
+    if (this.isIdle() && this.idleWaiters.length) {
       for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }

@@ -4,7 +4,6 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { demoConfig, writeAccountsConfig } from '../../src/accounts/config.ts';
 import { repoRoot } from '../../src/config/paths.ts';
 
 export interface RunningService {
@@ -27,16 +26,13 @@ function freePort(): Promise<number> {
 export async function startService(env: Record<string, string> = {}): Promise<RunningService> {
   const port = await freePort();
   const state = mkdtempSync(path.join(tmpdir(), 'facematch-browser-'));
-  // The demo organisation and key, as an accounts file (a configured path must exist).
-  const accounts = path.join(state, 'accounts.json');
-  writeAccountsConfig(accounts, demoConfig());
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: repoRoot,
     env: {
       ...process.env,
       PORT: String(port),
       FACEMATCH_LEDGER: path.join(state, 'usage.jsonl'),
-      FACEMATCH_CONFIG: accounts,
+      FACEMATCH_DEMO: 'on',
       LOG_LEVEL: 'warn',
       ...env,
     },

@@ -38,7 +38,7 @@ describeWithServers('a fleet of two replicas', ['postgres', 'redis', 'photos'], 
     expect(res.status).toBe(200);
     const { face_match } = await res.json();
     for (const link of [face_match.source_image, face_match.target_image]) {
-      const onB = await fetch(`${B}${new URL(link).pathname}`);
+      const onB = await fetch(new URL(link, B));
       expect(onB.status).toBe(200);
       expect(onB.headers.get('content-type')).toBe('image/jpeg');
       expect((await onB.arrayBuffer()).byteLength).toBeGreaterThan(1000);

@@ -150,8 +150,14 @@ describe('admission control on the routes', () => {
     expect(late.status).toBe(503);
     expect(await late.json()).toMatchObject({ code: 'SERVICE_ERROR', retryable: true, details: { reason: 'TIMEOUT' } });
     expect(admission.stats.active).toBe(0);
+    // Shutdown would still wait for the abandoned work.
+    let idle = false;
+    const idled = admission.idle().then(() => (idle = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(idle).toBe(false);
     // The abandoned comparison now finishes CONFIRMED, but its charge is refused.
     engine.open();
+    await idled;
     await new Promise((r) => setTimeout(r, 50));
     expect(ledger.records.filter((r) => r.charged)).toEqual([]);
     // The freed slot serves the next request, which is charged normally.

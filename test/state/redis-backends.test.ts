@@ -106,7 +106,7 @@ describeWithServers('Redis reference cache and image links', ['redis'], () => {
     const res = await post(a, '/v1/face-match-report', { selfie: selfieWithSimilarity(0.95), idImage: ID_IMAGE });
     expect(res.status).toBe(200);
     const { face_match } = await res.json();
-    const path = new URL(face_match.source_image).pathname;
+    const path = new URL(face_match.source_image, 'http://replica.invalid').pathname;
     const onB = await b.app.request(path);
     expect(onB.status).toBe(200);
     expect(onB.headers.get('content-type')).toBe('image/jpeg');

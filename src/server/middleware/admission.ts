@@ -92,7 +92,8 @@ export const admitRequest = createMiddleware<AppEnv>(async (c, next) => {
     const first = await Promise.race([work.then(() => 'done' as const), expired]);
     if (first === 'expired' && guard.expire()) {
       // The slot is freed now; the abandoned work can no longer charge, and its answer is dropped.
-      work.catch(() => undefined);
+      // Shutdown still waits for it, so the engine is not torn down under a running analysis.
+      admission.linger(work);
       metrics?.admissionRefusals.inc({ cause: 'timeout' });
       c.get('log').warn('request deadline expired', { deadline_ms: deadlineMs });
       return sendError(c, unavailable('timeout', retryAfterSeconds));
