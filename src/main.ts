@@ -37,6 +37,13 @@ async function main(): Promise<void> {
   const env = parseEnv();
   const logger = createLogger({ level: env.LOG_LEVEL });
 
+  // The public demo key works only on purpose: `npm start` (--demo) or FACEMATCH_DEMO=on, and no accounts file.
+  const demo = env.FACEMATCH_DEMO === 'on' || process.argv.includes('--demo');
+  const accounts = resolveAccountsConfig({ configured: env.FACEMATCH_CONFIG, demo, demoKey: env.FACEMATCH_DEMO_API_KEY });
+  if (accounts.source === 'demo') {
+    logger.warn('demo mode: no accounts file; the built-in demo organisation and its public API key are active (see README)', { config: 'built-in demo' });
+  }
+
   // msw is a devDependency: the mocks are loaded only when enabled. The match-at-source mocks
   // (Datavalid, INE) compare faces with the engine once it is loaded.
   let loaded: { engine: FaceEngine; toScore: (raw: number) => number } | undefined;
@@ -56,12 +63,6 @@ async function main(): Promise<void> {
   const calibration = loadCalibration(engineConfig?.calibration ?? fromRepoRoot(env.FACEMATCH_CALIBRATION));
   loaded = { engine, toScore: (raw) => calibration.toScore(raw) };
 
-  // The public demo key works only on purpose: `npm start` (--demo) or FACEMATCH_DEMO=on, and no accounts file.
-  const demo = env.FACEMATCH_DEMO === 'on' || process.argv.includes('--demo');
-  const accounts = resolveAccountsConfig({ configured: env.FACEMATCH_CONFIG, demo, demoKey: env.FACEMATCH_DEMO_API_KEY });
-  if (accounts.source === 'demo') {
-    logger.warn('demo mode: no accounts file; the built-in demo organisation and its public API key are active (see README)', { config: 'built-in demo' });
-  }
   // Ledger and idempotency: file, or PostgreSQL (DATABASE_URL); cache and image links: memory, or Redis (REDIS_URL).
   const state = await openStateBackends(
     {

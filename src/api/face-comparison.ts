@@ -66,7 +66,7 @@ export const WithheldIdentitySchema = z
   .object({
     record: z.literal('WITHHELD').openapi({ description: 'The registry record is not returned: the selfie did not match it.' }),
     id_type: z.string().openapi({ example: 'PE_DNI' }),
-    id_number: z.string().openapi({ description: 'The id_number sent, masked to its last characters.', example: '****2818' }),
+    id_number: z.string().openapi({ description: 'The id_number sent, masked to its last characters.', example: '******18' }),
   })
   .openapi('WithheldIdentity', { description: 'On MISMATCH: no registry data, only what the caller sent (the number masked).' });
 

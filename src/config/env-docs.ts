@@ -23,18 +23,37 @@ interface JsonSchemaProperty {
 function typeOf(p: JsonSchemaProperty): string {
   if (p.enum) return p.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
   if (p.type === 'integer' && p.exclusiveMinimum === 0) return 'positive integer';
+  if (p.type === 'integer' && p.minimum === 0 && (p.maximum === undefined || p.maximum >= Number.MAX_SAFE_INTEGER)) return 'non-negative integer';
   if (p.type === 'integer' && p.minimum !== undefined && p.maximum !== undefined) return `integer ${p.minimum}–${p.maximum}`;
   if (p.format === 'uri') return 'URL';
   return p.type ?? 'string';
 }
 
-const escapeCell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+/** Pipes would end the cell; outside code spans `<word>` would be read as an HTML tag. */
+const escapeCell = (text: string): string =>
+  text
+    .split('`')
+    .map((part, i) => (i % 2 === 0 ? part.replaceAll('<', '&lt;') : part))
+    .join('`')
+    .replaceAll('|', '\\|')
+    .replaceAll('\n', ' ');
+
+/**
+ * A variable's default. JSON Schema (input side) drops a default given in the parsed form (after a
+ * transform), so that one is read from the schema itself.
+ */
+function defaultText(name: string, p: JsonSchemaProperty): string | undefined {
+  if (p.default !== undefined) return String(p.default);
+  const field = envSchema.shape[name as keyof typeof envSchema.shape];
+  return field instanceof z.ZodDefault ? JSON.stringify(field.def.defaultValue) : undefined;
+}
 
 /** The Markdown table: one row per variable, in schema order. */
 export function renderEnvTable(): string {
   const json = z.toJSONSchema(envSchema, { io: 'input' }) as { properties: Record<string, JsonSchemaProperty> };
   const rows = Object.entries(json.properties).map(([name, p]) => {
-    const fallback = p.default === undefined ? 'unset' : `\`${String(p.default)}\``;
+    const value = defaultText(name, p);
+    const fallback = value === undefined ? 'unset' : `\`${value}\``;
     return `| \`${name}\` | ${typeOf(p)} | ${fallback} | ${escapeCell(p.description ?? '')} |`;
   });
   return ['| Variable | Type | Default | Description |', '|---|---|---|---|', ...rows].join('\n');

@@ -45,6 +45,14 @@ describe('environment configuration', () => {
     expect(() => parseEnv({ FACEMATCH_MAX_BODY_BYTES: '0' })).toThrow(/FACEMATCH_MAX_BODY_BYTES/);
   });
 
+  it('includes the limits variables, parsed once with the rest', () => {
+    const env = parseEnv({ FACEMATCH_LOCKOUT_ID: '3/60', FACEMATCH_ADMISSION_MAX_QUEUED: '0' });
+    expect(env.FACEMATCH_LOCKOUT_ID).toBe('3/60');
+    expect(env.FACEMATCH_ADMISSION_MAX_QUEUED).toBe(0);
+    expect(() => parseEnv({ FACEMATCH_LOCKOUT_ID: 'ten' })).toThrow(/FACEMATCH_LOCKOUT_ID/);
+    expect(renderEnvTable()).toContain('| `FACEMATCH_LOCKOUT_ID` | string | `10/86400` |');
+  });
+
   it('reads one variable for commands outside the server', () => {
     expect(envVar('FACEMATCH_LEDGER', {})).toBe('var/usage.jsonl');
     expect(envVar('FACEMATCH_LEDGER', { FACEMATCH_LEDGER: '/tmp/x.jsonl' })).toBe('/tmp/x.jsonl');

@@ -5,20 +5,13 @@
 import { ADAPTERS } from '../../adapters/index.ts';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createRegistryMocks, SPECIAL_IDS, syntheticJpeg, type MockPerson, type RegistryMocks } from '../../mocks/index.ts';
+import { createRegistryMocks, SPECIAL_IDS, type RegistryMocks } from '../../mocks/index.ts';
 import { createRegistry, type Registry } from '../../src/registry/index.ts';
 import { createHarness } from '../support/app.ts';
 import { selfieWithSimilarity } from '../support/fake-engine.ts';
+import { NIN_PERSON } from '../support/mock-person.ts';
 
-const PERSON: MockPerson = {
-  id_type: 'NG_NIN',
-  id_number: '70123456789',
-  first_name: 'Ada',
-  last_name: 'Lovelace',
-  date_of_birth: '1985-07-14',
-  gender: 'F',
-  photo: syntheticJpeg(),
-};
+const PERSON = NIN_PERSON;
 
 const server = setupServer();
 let mocks: RegistryMocks;
