@@ -5,6 +5,9 @@
 #   scripts/test-servers.sh start [DIR]    start both on free ports under DIR (default: a new temp dir),
 #                                          print the DIR; DIR/env holds the export lines
 #   scripts/test-servers.sh stop DIR       stop both and delete DIR
+#   scripts/test-servers.sh available      exit 0 when the packages are installed
+#   scripts/test-servers.sh stop-postgres DIR | start-postgres DIR | stop-redis DIR | start-redis DIR
+#                                          stop or restart one server on its port, keeping DIR (outage tests)
 #
 #   eval "$(scripts/test-servers.sh start-env)"   start in a temp dir and export
 #                                                 TEST_DATABASE_URL, TEST_REDIS_URL, FACEMATCH_TEST_SERVERS_DIR
@@ -45,6 +48,47 @@ as_pg() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# Socket in DIR (not /var/run/postgresql, which may not exist); TCP on loopback only.
+start_postgres() {
+  local dir="$1" bin port
+  bin=$(pg_bindir)
+  port=$(cat "$dir/pg/port")
+  as_pg "$bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/server.log" -w -t 30 \
+    -o "-h 127.0.0.1 -p $port -k $dir/pg -c fsync=on -c max_connections=100" start >/dev/null ||
+    { cat "$dir/pg/server.log" >&2; die "PostgreSQL did not start"; }
+}
+
+stop_postgres() {
+  local bin
+  bin=$(pg_bindir) || return 0
+  as_pg "$bin/pg_ctl" -D "$1/pg/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+start_redis() {
+  local dir="$1" port
+  port=$(cat "$dir/redis.port")
+  redis-server --bind 127.0.0.1 --port "$port" --save '' --appendonly no \
+    --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --dir "$dir" >/dev/null
+  for _ in $(seq 1 50); do
+    redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  cat "$dir/redis.log" >&2; die "Redis did not start"
+}
+
+stop_redis() {
+  local dir="$1" pid
+  [ -f "$dir/redis.pid" ] || return 0
+  pid=$(cat "$dir/redis.pid")
+  kill "$pid" 2>/dev/null || true
+  # Wait until the port is free, so that a restart on the same port cannot fail.
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  rm -f "$dir/redis.pid"
+}
+
 start() {
   have_servers || die "PostgreSQL or redis-server is not installed (run: $0 install)"
   local dir="${1:-}"
@@ -60,19 +104,11 @@ start() {
   [ "$(id -u)" = 0 ] && chown postgres: "$dir/pg"
   as_pg "$bin/initdb" -D "$dir/pg/data" -U postgres -A trust -E UTF8 --no-locale >"$dir/pg/initdb.log" 2>&1 ||
     { cat "$dir/pg/initdb.log" >&2; die "initdb failed"; }
-  # Socket in DIR (not /var/run/postgresql, which may not exist); TCP on loopback only.
-  as_pg "$bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/server.log" -w -t 30 \
-    -o "-h 127.0.0.1 -p $pg_port -k $dir/pg -c fsync=on -c max_connections=100" start >/dev/null ||
-    { cat "$dir/pg/server.log" >&2; die "PostgreSQL did not start"; }
+  echo "$pg_port" >"$dir/pg/port"
+  echo "$redis_port" >"$dir/redis.port"
+  start_postgres "$dir"
   "$bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -qAt -c 'CREATE DATABASE facematch_test' >/dev/null
-
-  redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no \
-    --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --dir "$dir" >/dev/null
-  for _ in $(seq 1 50); do
-    redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1 && break
-    sleep 0.1
-  done
-  redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1 || { cat "$dir/redis.log" >&2; die "Redis did not start"; }
+  start_redis "$dir"
 
   cat >"$dir/env" <<EOF
 export TEST_DATABASE_URL=postgres://postgres@127.0.0.1:$pg_port/facematch_test
@@ -85,14 +121,15 @@ EOF
 stop() {
   local dir="${1:-}"
   [ -n "$dir" ] && [ -d "$dir" ] || die "usage: $0 stop DIR"
-  local bin
-  if [ -d "$dir/pg/data" ] && bin=$(pg_bindir); then
-    as_pg "$bin/pg_ctl" -D "$dir/pg/data" -m fast -w stop >/dev/null 2>&1 || true
-  fi
-  if [ -f "$dir/redis.pid" ]; then
-    kill "$(cat "$dir/redis.pid")" 2>/dev/null || true
-  fi
+  [ -d "$dir/pg/data" ] && stop_postgres "$dir"
+  stop_redis "$dir"
   rm -rf "$dir"
+}
+
+# The directory of a running pair, for the single-server commands.
+servers_dir() {
+  [ -n "${1:-}" ] && [ -f "$1/pg/port" ] && [ -f "$1/redis.port" ] || die "usage: $0 stop-postgres|start-postgres|stop-redis|start-redis DIR (a DIR made by start)"
+  echo "$1"
 }
 
 case "${1:-}" in
@@ -100,5 +137,10 @@ case "${1:-}" in
   start) shift; start "${1:-}" ;;
   start-env) dir=$(start) && cat "$dir/env" ;;
   stop) shift; stop "${1:-}" ;;
-  *) die "usage: $0 install | start [DIR] | start-env | stop DIR" ;;
+  available) have_servers ;;
+  stop-postgres) shift; dir=$(servers_dir "${1:-}"); stop_postgres "$dir" ;;
+  start-postgres) shift; dir=$(servers_dir "${1:-}"); start_postgres "$dir" ;;
+  stop-redis) shift; dir=$(servers_dir "${1:-}"); stop_redis "$dir" ;;
+  start-redis) shift; dir=$(servers_dir "${1:-}"); start_redis "$dir" ;;
+  *) die "usage: $0 install | available | start [DIR] | start-env | stop DIR | stop-postgres|start-postgres|stop-redis|start-redis DIR" ;;
 esac
