@@ -1,11 +1,11 @@
 /** Starts the real service (`npm start`'s entry) on a free port, with its state in a temporary folder. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { hashApiKey } from '../../src/accounts/keys.ts';
 import { repoRoot } from '../../src/config/paths.ts';
+import { freePort } from '../../scripts/fleet-replicas.ts';
 
 export interface RunningService {
   base: string;
@@ -13,16 +13,6 @@ export interface RunningService {
   output(): string;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * `apiKey` is the one key of the accounts file written for the run (an organisation subscribed to

@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createMemoryLedger } from '../../src/billing/ledger.ts';
 import { createPostgresIdempotencyStore } from '../../src/state/idempotency/postgres-store.ts';
 import { IDEMPOTENCY_LEASE_MS } from '../../src/state/idempotency/store.ts';
 import { createHarness, validBody } from '../support/app.ts';
 import { selfieWithSimilarity } from '../support/fake-engine.ts';
-import { freshSchema } from '../support/postgres.ts';
+import { useFreshSchema } from '../support/postgres.ts';
 import { describeWithServers } from '../support/servers.ts';
 
 describeWithServers('PostgreSQL idempotency store', ['postgres'], () => {
-  let db: Awaited<ReturnType<typeof freshSchema>>;
-  beforeAll(async () => {
-    db = await freshSchema();
-  });
-  afterAll(async () => db?.drop());
+  const db = useFreshSchema();
 
   it('two replicas share the records: a retry on B replays the answer A gave, uncharged', async () => {
     const ledger = createMemoryLedger();

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { PostgresUsageLedger } from '../../src/billing/postgres-ledger.ts';
 import type { UsageEntry } from '../../src/billing/ledger.ts';
-import { createPool, migrate, readMigrations, type Pool } from '../../src/state/postgres.ts';
+import { createPool, migrate, readMigrations } from '../../src/state/postgres.ts';
 import { StateUnavailableError } from '../../src/state/unavailable.ts';
-import { freshSchema } from '../support/postgres.ts';
+import { useFreshSchema } from '../support/postgres.ts';
 import { describeWithServers } from '../support/servers.ts';
 
 let seq = 0;
@@ -16,24 +16,18 @@ const entry = (result: string, ts = '2026-11-23T10:00:00.000Z', org = 'acme', en
 });
 
 describeWithServers('PostgreSQL usage ledger', ['postgres'], () => {
-  let db: Awaited<ReturnType<typeof freshSchema>>;
-  let pool: Pool;
-  beforeAll(async () => {
-    db = await freshSchema();
-    pool = db.pool;
-  });
-  afterAll(async () => db?.drop());
+  const db = useFreshSchema();
 
   it('applies the migrations once, in order, and refuses an edited one', async () => {
-    expect(await migrate(pool)).toEqual([]);
-    const { rows } = await pool.query('SELECT version FROM schema_migrations ORDER BY version');
+    expect(await migrate(db.pool)).toEqual([]);
+    const { rows } = await db.pool.query('SELECT version FROM schema_migrations ORDER BY version');
     expect(rows.map((r) => r.version)).toEqual(readMigrations().map((m) => m.version));
     const edited = readMigrations().map((m, i) => (i === 0 ? { ...m, checksum: 'x' } : m));
-    await expect(migrate(pool, edited)).rejects.toThrow(/was changed after it was applied/);
+    await expect(migrate(db.pool, edited)).rejects.toThrow(/was changed after it was applied/);
   });
 
   it('records, and a retried write of the same request_id charges nothing more', async () => {
-    const ledger = new PostgresUsageLedger(pool);
+    const ledger = new PostgresUsageLedger(db.pool);
     const first = await ledger.record({ ...entry('CONFIRMED', '2026-11-20T10:00:00.000Z', 'retry-org'), request_id: 'SAME00000001' });
     const again = await ledger.record({ ...entry('MISMATCH', '2026-11-20T10:00:05.000Z', 'retry-org'), request_id: 'SAME00000001' });
     expect(again).toEqual(first);
@@ -41,7 +35,7 @@ describeWithServers('PostgreSQL usage ledger', ['postgres'], () => {
   });
 
   it('sums usage per UTC day in SQL, by endpoint and date range', async () => {
-    const ledger = new PostgresUsageLedger(pool);
+    const ledger = new PostgresUsageLedger(db.pool);
     await ledger.record(entry('CONFIRMED', '2026-11-23T23:59:59.000Z'));
     await ledger.record(entry('MISMATCH', '2026-11-24T00:00:00.000Z'));
     await ledger.record(entry('ID_NOT_FOUND', '2026-11-24T12:00:00.000Z'));
@@ -59,9 +53,9 @@ describeWithServers('PostgreSQL usage ledger', ['postgres'], () => {
   });
 
   it('is append-only: UPDATE, DELETE and TRUNCATE are refused', async () => {
-    await expect(pool.query("UPDATE usage_ledger SET charged = false WHERE org_id = 'acme'")).rejects.toThrow(/append-only/);
-    await expect(pool.query("DELETE FROM usage_ledger WHERE org_id = 'acme'")).rejects.toThrow(/append-only/);
-    await expect(pool.query('TRUNCATE usage_ledger')).rejects.toThrow(/append-only/);
+    await expect(db.pool.query("UPDATE usage_ledger SET charged = false WHERE org_id = 'acme'")).rejects.toThrow(/append-only/);
+    await expect(db.pool.query("DELETE FROM usage_ledger WHERE org_id = 'acme'")).rejects.toThrow(/append-only/);
+    await expect(db.pool.query('TRUNCATE usage_ledger')).rejects.toThrow(/append-only/);
   });
 
   it('a database that is not there is StateUnavailableError (a retryable 503), not a crash', async () => {
