@@ -11,6 +11,7 @@ import type { ModelManifestEntry, ModelSpec } from './spec.ts';
 import { faceApiSpecs } from './faceapi/specs.ts';
 import { tfjsGraphSpecs } from './tfjs-graph/specs.ts';
 import { quantisedSpecs } from './quantised-specs.ts';
+import { facepluginSpecs } from './faceplugin/specs.ts';
 
 export const manifestPath = path.join(repoRoot, 'models', 'manifest.json');
 
@@ -18,10 +19,10 @@ export const manifestPath = path.join(repoRoot, 'models', 'manifest.json');
  * The models the engine loads. The converters can build more (facemesh, face-api's SSD detector;
  * both parity-tested), but the install step only builds what is used.
  */
-export const ENGINE_MODELS = ['blazeface', 'face_landmark_68', 'face_recognition', 'face_recognition_int8', 'faceres', 'antispoof', 'liveness'] as const;
+export const ENGINE_MODELS = ['blazeface', 'face_landmark_68', 'face_recognition', 'face_recognition_int8', 'faceres', 'antispoof', 'liveness', 'fr_feature', 'fr_detect', 'fr_landmark'] as const;
 
 export const allSpecs: ModelSpec[] = ENGINE_MODELS.map((name) => {
-  const spec = [...tfjsGraphSpecs, ...faceApiSpecs, ...quantisedSpecs].find((s) => s.name === name);
+  const spec = [...tfjsGraphSpecs, ...faceApiSpecs, ...quantisedSpecs, ...facepluginSpecs].find((s) => s.name === name);
   if (!spec) throw new Error(`no builder for model '${name}'`);
   return spec;
 });
