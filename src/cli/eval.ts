@@ -1,7 +1,9 @@
 /**
- * `facematch eval --pairs <csv> --images <dir> [--json] [--scores out.csv] [--plot roc.svg] [--fit-calibration out.json]`
+ * `facematch eval --pairs <csv> --images <dir> [--json] [--scores out.csv] [--plot roc.svg] [--fit-calibration out.json] [--fuse]`
  * With --fit-calibration, the score map is first fitted on all pairs of the embedded images (as
  * `facematch calibrate` does), written, and then used for the report's public thresholds.
+ * With --fuse (an engine configured with two recognizers), the fusion weight is fitted on the
+ * folds (see src/eval/fusion.ts), and the rest of the evaluation uses the fitted weights.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -15,6 +17,61 @@ import { fitAndWriteCalibration } from '../calibration/from-embeddings.ts';
 import { loadScoreCalibration } from '../policy/calibration.ts';
 import { DEFAULT_THRESHOLD } from '../policy/thresholds.ts';
 import { engineOptionsFromArgs, engineArgOptions } from './engine-args.ts';
+import { cosine } from '../engine/similarity.ts';
+import type { EmbeddingPart } from '../engine/types.ts';
+import type { EmbedOutcome } from '../eval/embed-all.ts';
+import { fitFusion, partCosines, reweight } from '../eval/fusion.ts';
+import { fitCalibration } from '../calibration/fit.ts';
+import { fnmrAtFmr, foldAccuracy } from '../eval/metrics.ts';
+
+const pct = (v: number, digits = 2) => `${(v * 100).toFixed(digits)} %`;
+
+/**
+ * Fusion analysis of an engine configured with two or more recognizers: each recognizer alone and
+ * each pair fused with a weight fitted on the folds (fold accuracy, FNMR at FMR 0.1 % on the pairs,
+ * FNMR at FMR 0.1 % and 0.01 % over all image pairs). With exactly two recognizers the embeddings
+ * come back re-weighted to the fitted weights, so the report and calibration are of the fused score.
+ */
+function fuseEmbeddings(layout: EmbeddingPart[] | undefined, embeddings: Map<string, EmbedOutcome>, pairs: Array<{ a: string; b: string; same: boolean; fold?: number }>): Map<string, EmbedOutcome> {
+  if (!layout || layout.length < 2) throw new Error('--fuse needs an engine configured with two or more recognizers');
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const cosines = pairs.map((p) => {
+    const a = embeddings.get(p.a)?.embedding, b = embeddings.get(p.b)?.embedding;
+    return { cosines: a && b ? partCosines(a, b, layout) : undefined, same: p.same, fold: p.fold };
+  });
+  const usable = [...embeddings.entries()].filter(([, r]) => r.embedding);
+  const identities = usable.map(([p]) => p.split('/').at(-2)!);
+  const allPairs = (weights: number[]) => {
+    const targets = [{ fmr: 1e-3, score: 0.75 }, { fmr: 1e-4, score: 0.85 }];
+    try {
+      const anchors = fitCalibration(usable.map(([, r]) => reweight(r.embedding!, layout, weights)), identities, { on: '', engine: '' }, targets).fitted.anchors;
+      return anchors.map((a) => `FNMR ${pct(a.fnmr)} at FMR ${pct(a.target_fmr)}`).join(', ');
+    } catch (err) {
+      return `n/a (${err instanceof Error ? err.message : String(err)})`;
+    }
+  };
+  const label = (i: number) => `#${i + 1} ${layout[i]!.name}`;
+  layout.forEach((_, i) => {
+    const alone = cosines.map((p) => ({ score: p.cosines ? p.cosines[i]! : -1, same: p.same, fold: p.fold }));
+    const folds = foldAccuracy(alone);
+    log(`${label(i)} alone: 10-fold ${folds ? `${pct(folds.mean)} ± ${pct(folds.std)}` : 'n/a'}, FNMR at FMR 0.1 % ${pct(fnmrAtFmr(alone, 1e-3).fnmr)} (pairs); all image pairs: ${allPairs(layout.map((__, j) => (j === i ? 1 : 0)))}`);
+  });
+  let fitted: number[] | undefined;
+  for (let i = 0; i < layout.length; i++) {
+    for (let j = i + 1; j < layout.length; j++) {
+      const fusion = fitFusion(cosines.map((p) => ({ ...p, cosines: p.cosines && [p.cosines[i]!, p.cosines[j]!] })));
+      const weights = layout.map((__, k) => (k === i ? fusion.weights[0] : k === j ? fusion.weights[1] : 0));
+      log(`${label(i)} + ${label(j)}: α per held-out fold ${fusion.folds.map((f) => f.alpha.toFixed(3)).join(' ')}; fold accuracy with α chosen on the other folds ${pct(fusion.accuracy.mean)} ± ${pct(fusion.accuracy.std)}`);
+      log(`  α = ${fusion.alpha.toFixed(3)} on all folds (engine weights ${fusion.weights[0].toFixed(4)}, ${fusion.weights[1].toFixed(4)}): all image pairs: ${allPairs(weights)}`);
+      if (layout.length === 2) fitted = weights;
+    }
+  }
+  if (!fitted) {
+    log('more than two recognizers: the report below is of the embedding as configured');
+    return embeddings;
+  }
+  return new Map([...embeddings].map(([k, r]) => [k, r.embedding ? { embedding: reweight(r.embedding, layout, fitted) } : r]));
+}
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -29,6 +86,7 @@ export async function run(args: string[]): Promise<number> {
       'fit-calibration': { type: 'string' },
       'registry-style': { type: 'boolean', default: false },
       'registry-seed': { type: 'string', default: '13' },
+      fuse: { type: 'boolean', default: false },
       ...engineArgOptions,
     },
   });
@@ -47,8 +105,9 @@ export async function run(args: string[]): Promise<number> {
     // Under the registry-style protocol the second image of each pair is its degraded version.
     const registry = values['registry-style'] ? registryStyleLoader(engine, values.images, Number(values['registry-seed'])) : undefined;
     const second = (p: (typeof pairs)[number]) => (registry ? registry.key(p.pathB) : p.pathB);
-    const embeddings = await embedAll(engine, pairs.flatMap((p) => [p.pathA, second(p)]), { concurrency: Number(values.concurrency ?? Math.max(2, engineOptions.workers * 2)), progress: true, load: registry?.load });
+    let embeddings = await embedAll(engine, pairs.flatMap((p) => [p.pathA, second(p)]), { concurrency: Number(values.concurrency ?? Math.max(2, engineOptions.workers * 2)), progress: true, load: registry?.load });
     if (registry) process.stderr.write(`registry-style protocol (seed ${values['registry-seed']}): second images degraded; ${registry.originalsWithoutFace} originals without a face were cropped around the centre\n`);
+    if (values.fuse) embeddings = fuseEmbeddings(engine.layout, embeddings, pairs.map((p) => ({ a: p.pathA, b: second(p), same: p.same, fold: p.fold })));
     const fitted = values['fit-calibration'];
     if (fitted) fitAndWriteCalibration(embeddings, values.pairs, engine.version, fitted, (line) => process.stderr.write(`${line}\n`));
     const calibration = loadScoreCalibration(fitted ?? engineOptions.calibrationFile);
@@ -58,7 +117,7 @@ export async function run(args: string[]): Promise<number> {
       const a = embeddings.get(p.pathA)?.embedding;
       const b = embeddings.get(second(p))?.embedding;
       if (!a || !b) pairsWithout++;
-      return { score: a && b ? engine.similarity(a, b) : -1, same: p.same, fold: p.fold };
+      return { score: a && b ? cosine(a, b) : -1, same: p.same, fold: p.fold };
     });
     const report = buildReport({
       raw,

@@ -33,6 +33,8 @@ export const RecognizerConfig = z.discriminatedUnion('family', [
     jitterScales: z.array(z.number().min(0.8).max(1.2)).min(1).default([0.93, 1, 1.07]),
   }),
   z.object({ family: z.literal('faceres'), weight, flip: z.boolean().default(true), zoomOut: z.number().min(0.8).max(2).default(1.2) }),
+  /** faceplugin's 512-D descriptor (fr_feature), aligned on the ArcFace template as its publisher aligns it. */
+  z.object({ family: z.literal('faceplugin'), weight, flip: z.boolean().default(true) }),
   z.object({
     /** 'auto': recognised from the ONNX input/output shapes (ArcFace-style is the supported family). */
     family: z.enum(['arcface', 'auto']),

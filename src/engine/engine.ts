@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { fivePointFrom68, type Detection, type FaceDetector, type FaceGeometry, type LandmarkModel, type Recognizer } from './components.ts';
 import { decodePixels, defaultDecodeLimits, readImageHeader, type DecodeLimits, type RgbImage } from './decode.ts';
 import { assessQuality } from './quality.ts';
-import { EngineError, type PrecisionInUse, type AnalyzeOptions, type DetectedFace, type FaceAnalysis, type FaceEngine, type ImageInput, type LivenessSignals, type Point } from './types.ts';
+import { EngineError, type EmbeddingPart, type PrecisionInUse, type AnalyzeOptions, type DetectedFace, type FaceAnalysis, type FaceEngine, type ImageInput, type LivenessSignals, type Point } from './types.ts';
 import { arcfaceCrop } from './families/arcface.ts';
 import { cosine } from './similarity.ts';
 import { decodeWorking, previewRequest, rescaleDetections, shrinkToWorking } from './working-image.ts';
@@ -78,10 +78,12 @@ export function greyscaleCopy<T extends RgbImage>(image: T): T {
 export class OnnxFaceEngine implements FaceEngine {
   readonly version: string;
   readonly precision?: PrecisionInUse;
+  readonly layout: EmbeddingPart[];
   constructor(private readonly parts: EngineParts) {
     if (parts.recognizers.length === 0) throw new Error('the engine needs at least one recognizer');
     this.version = parts.version;
     this.precision = parts.precision;
+    this.layout = parts.recognizers.map(({ recognizer, weight }) => ({ name: recognizer.name, dims: recognizer.dims, weight }));
   }
 
   async analyze(input: ImageInput, options: AnalyzeOptions = {}): Promise<FaceAnalysis> {

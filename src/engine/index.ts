@@ -9,7 +9,7 @@ import { EngineConfig } from './config.ts';
 import type { FaceDetector } from './components.ts';
 import { defaultDecodeLimits } from './decode.ts';
 import { OnnxFaceEngine, type WeightedRecognizer } from './engine.ts';
-import { ArcFaceRecognizer, looksLikeArcFace } from './families/arcface.ts';
+import { ArcFaceRecognizer, facepluginFivePoint, looksLikeArcFace } from './families/arcface.ts';
 import { BlazeFaceDetector } from './families/blazeface.ts';
 import { FaceApiLandmarks } from './families/faceapi-landmarks.ts';
 import { FacepluginDetector } from './families/faceplugin-detector.ts';
@@ -96,6 +96,10 @@ export async function createInProcessEngine(input: Partial<EngineConfig> = {}): 
   for (const r of config.recognizers) {
     if (r.family === 'faceapi') recognizers.push({ recognizer: new FaceApiRecognizer(await openRecognitionNet(), { flip: r.flip, jitter: r.jitterScales.map((scale) => ({ scale, degrees: 0 })) }), weight: r.weight });
     else if (r.family === 'faceres') recognizers.push({ recognizer: new FaceResRecognizer(await open('faceres'), { flip: r.flip, zoomOut: r.zoomOut }), weight: r.weight });
+    else if (r.family === 'faceplugin') {
+      const options = { channelOrder: 'RGB' as const, mean: 127, std: 128, flip: r.flip, fivePoint: facepluginFivePoint };
+      recognizers.push({ recognizer: new ArcFaceRecognizer('fr_feature', await open('fr_feature'), 512, options), weight: r.weight });
+    }
     else {
       const s = await openExternal(r.path, 'recognizer');
       const meta = (s.session as unknown as { inputMetadata: Array<{ shape?: Array<number | string> }>; outputMetadata: Array<{ shape?: Array<number | string> }> });

@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { EngineConfig } from './config.ts';
-import { EngineError, type PrecisionInUse, type AnalyzeOptions, type EngineErrorCode, type FaceAnalysis, type FaceEngine, type ImageInput } from './types.ts';
+import { EngineError, type EmbeddingPart, type PrecisionInUse, type AnalyzeOptions, type EngineErrorCode, type FaceAnalysis, type FaceEngine, type ImageInput } from './types.ts';
 import { cosine } from './similarity.ts';
 
 interface Pending {
@@ -18,7 +18,7 @@ interface Slot {
   pending: Map<number, Pending>;
 }
 
-type Reply = { ready: true; version: string; precision?: PrecisionInUse } | { id: number; result: FaceAnalysis } | { id: number; error: { code?: EngineErrorCode; message: string } };
+type Reply = { ready: true; version: string; precision?: PrecisionInUse; layout?: EmbeddingPart[] } | { id: number; result: FaceAnalysis } | { id: number; error: { code?: EngineErrorCode; message: string } };
 
 export class WorkerPoolEngine implements FaceEngine {
   private slots: Slot[] = [];
@@ -27,6 +27,7 @@ export class WorkerPoolEngine implements FaceEngine {
   version = '';
   /** As the workers report it; every worker runs the same check on the same CPU. */
   precision?: PrecisionInUse;
+  layout?: EmbeddingPart[];
 
   private constructor(private readonly config: EngineConfig) {}
 
@@ -35,10 +36,11 @@ export class WorkerPoolEngine implements FaceEngine {
     const ready = await Promise.all(Array.from({ length: size }, () => pool.spawn()));
     pool.version = ready[0]!.version;
     pool.precision = ready[0]!.precision;
+    pool.layout = ready[0]!.layout;
     return pool;
   }
 
-  private spawn(): Promise<{ version: string; precision?: PrecisionInUse }> {
+  private spawn(): Promise<{ version: string; precision?: PrecisionInUse; layout?: EmbeddingPart[] }> {
     const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: this.config });
     const slot: Slot = { worker, pending: new Map() };
     this.slots.push(slot);

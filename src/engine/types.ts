@@ -92,6 +92,13 @@ export interface PrecisionInUse {
   reason: string;
 }
 
+/** One recognizer's share of a concatenated embedding (in order). */
+export interface EmbeddingPart {
+  name: string;
+  dims: number;
+  weight: number;
+}
+
 export interface FaceEngine {
   /** Decode, detect every face, and embed the primary one. Throws EngineError. */
   analyze(image: ImageInput, options?: AnalyzeOptions): Promise<FaceAnalysis>;
@@ -101,4 +108,6 @@ export interface FaceEngine {
   readonly version: string;
   /** Set by engines that run built-in nets (reported by GET /health and `facematch bench`). */
   readonly precision?: PrecisionInUse;
+  /** How the embedding concatenates the recognizers' (for evaluating fusion weights). */
+  readonly layout?: EmbeddingPart[];
 }

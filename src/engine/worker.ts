@@ -16,7 +16,7 @@ export interface WorkerRequest {
 
 const port = parentPort!;
 const engine = await createInProcessEngine(workerData as EngineConfig);
-port.postMessage({ ready: true, version: engine.version, precision: engine.precision });
+port.postMessage({ ready: true, version: engine.version, precision: engine.precision, layout: engine.layout });
 
 port.on('message', async (req: WorkerRequest | 'close') => {
   if (req === 'close') {

@@ -4,7 +4,7 @@
  */
 import type { RgbImage } from '../decode.ts';
 import { estimateSimilarity, warpSimilarity } from '../align.ts';
-import { l2normalise, type FaceGeometry, type Recognizer } from '../components.ts';
+import { embedCrops, type FaceGeometry, type Recognizer } from '../components.ts';
 import { toTensor } from '../letterbox.ts';
 import type { ModelSession } from '../sessions.ts';
 import type { Point } from '../types.ts';
@@ -33,6 +33,21 @@ export interface ArcFaceOptions {
   mean: number;
   std: number;
   size?: number;
+  /** Mirror test-time augmentation: the crop and its mirror image are embedded and summed. */
+  flip?: boolean;
+  /** The five points to align on (default: the engine's, from the detector or the 68 landmarks). */
+  fivePoint?: (face: FaceGeometry) => Point[];
+}
+
+/**
+ * Five points from the 68 iBUG landmarks as the faceplugin publisher derives them for its
+ * descriptor: each eye from its four lid points, the nose tip, and each mouth corner as the mean
+ * of its outer and inner corner.
+ */
+export function facepluginFivePoint(face: FaceGeometry): Point[] {
+  const l = face.landmarks68;
+  const mean = (...idx: number[]) => ({ x: idx.reduce((s, i) => s + l[i]!.x, 0) / idx.length, y: idx.reduce((s, i) => s + l[i]!.y, 0) / idx.length });
+  return [mean(37, 38, 40, 41), mean(43, 44, 46, 47), l[30]!, mean(48, 60), mean(54, 64)];
 }
 
 /** An NCHW float input of 3×112×112 (batch free) and one 2-D output is the ArcFace family's signature. */
@@ -52,17 +67,17 @@ export class ArcFaceRecognizer implements Recognizer {
   }
 
   async embed(image: RgbImage, faces: FaceGeometry[]): Promise<Float32Array[]> {
-    if (faces.length === 0) return [];
     const size = this.options.size ?? 112;
     const plane = size * size * 3;
-    const batch = new Float32Array(plane * faces.length);
     const m = this.options.mean, s = this.options.std;
-    faces.forEach((f, i) => {
-      const crop = arcfaceCrop(image, f.fivePoint, size);
-      toTensor(crop, size, size, { layout: 'NCHW', channelOrder: this.options.channelOrder, mean: [m, m, m], std: [s, s, s] }, batch, i * plane);
+    const crops = faces.map((f) => arcfaceCrop(image, this.options.fivePoint?.(f) ?? f.fivePoint, size));
+    return embedCrops(crops, size, this.dims, this.options.flip ?? false, async (interleaved, n) => {
+      const batch = new Float32Array(plane * n);
+      for (let i = 0; i < n; i++) {
+        toTensor(interleaved.subarray(i * plane, (i + 1) * plane), size, size, { layout: 'NCHW', channelOrder: this.options.channelOrder, mean: [m, m, m], std: [s, s, s] }, batch, i * plane);
+      }
+      const out = await this.model.run(batch, [n, 3, size, size]);
+      return Object.values(out)[0]!.data as Float32Array;
     });
-    const out = await this.model.run(batch, [faces.length, 3, size, size]);
-    const data = Object.values(out)[0]!.data as Float32Array;
-    return faces.map((_, i) => l2normalise(data.slice(i * this.dims, (i + 1) * this.dims)));
   }
 }
