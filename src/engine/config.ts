@@ -12,6 +12,8 @@ const weight = z.number().positive().default(1);
 
 export const DetectorConfig = z.discriminatedUnion('family', [
   z.object({ family: z.literal('blazeface'), scoreThreshold: z.number().min(0).max(1).optional() }),
+  /** Faceplugin's fr_detect (Ultra-Light RFB-style, 320×240, no keypoints); built in, like BlazeFace. */
+  z.object({ family: z.literal('faceplugin'), scoreThreshold: z.number().min(0).max(1).optional() }),
   z.object({
     /** 'auto': recognised from the ONNX outputs (YuNet is the supported third-party family). */
     family: z.enum(['yunet', 'auto']),
@@ -68,6 +70,11 @@ export const EngineConfig = z.object({
   /** Large JPEGs: detect on a preview, then decode only the faces' surroundings at the size the primary face needs. */
   faceScaledDecode: z.boolean().default(true),
   detector: DetectorConfig.default({ family: 'blazeface' }),
+  /**
+   * The 68-point landmark net: 'faceapi68' (face-api's, 112×112 RGB, mirrored and refined) or
+   * 'faceplugin' (fr_landmark, 64×64 greyscale, mirrored and refined; several times cheaper).
+   */
+  landmarks: z.enum(['faceapi68', 'faceplugin']).default('faceapi68'),
   recognizers: z.array(RecognizerConfig).min(1).default([{ family: 'faceapi', weight: 1, flip: true, jitterScales: [0.93, 1, 1.07] }]),
   /** Score calibration file for this combination (see `facematch calibrate`). */
   calibration: z.string().optional(),

@@ -12,6 +12,8 @@ import { OnnxFaceEngine, type WeightedRecognizer } from './engine.ts';
 import { ArcFaceRecognizer, facepluginFivePoint, looksLikeArcFace } from './families/arcface.ts';
 import { BlazeFaceDetector } from './families/blazeface.ts';
 import { FaceApiLandmarks } from './families/faceapi-landmarks.ts';
+import { FacepluginDetector } from './families/faceplugin-detector.ts';
+import { FacepluginLandmarks } from './families/faceplugin-landmarks.ts';
 import { FACEAPI_CHIP_SIZE, faceApiDescriptors, FaceApiRecognizer } from './families/faceapi-recognizer.ts';
 import { FaceResRecognizer } from './families/faceres.ts';
 import { HumanLiveness } from './families/human-liveness.ts';
@@ -80,7 +82,9 @@ export async function createInProcessEngine(input: Partial<EngineConfig> = {}): 
   };
 
   let detector: FaceDetector;
-  if (config.detector.family !== 'blazeface') {
+  if (config.detector.family === 'faceplugin') {
+    detector = new FacepluginDetector(await open('fr_detect'), { scoreThreshold: config.detector.scoreThreshold });
+  } else if (config.detector.family !== 'blazeface') {
     const s = await openExternal(config.detector.path, 'detector');
     if (!looksLikeYuNet(s.session.outputNames)) throw new Error(`${config.detector.path} is not a supported detector: YuNet's outputs (cls/obj/bbox/kps per stride 8, 16, 32) are missing`);
     detector = new YuNetDetector(s, { scoreThreshold: config.detector.scoreThreshold, size: config.detector.size });
@@ -106,11 +110,20 @@ export async function createInProcessEngine(input: Partial<EngineConfig> = {}): 
     }
   }
 
-  const landmarks = new FaceApiLandmarks(await open('face_landmark_68'), { flip: true });
+  const landmarks = config.landmarks === 'faceplugin' ? new FacepluginLandmarks(await open('fr_landmark')) : new FaceApiLandmarks(await open('face_landmark_68'), { flip: true });
   const liveness = config.liveness ? new HumanLiveness(await open('antispoof'), await open('liveness')) : undefined;
 
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ detector: config.detector.family, recognizers: config.recognizers, models: sessions.map((s) => s.entry.sha256), ...(config.greyscaleEmbedding ? { greyscaleEmbedding: true } : {}) }))
+    .update(
+      JSON.stringify({
+        detector: config.detector.family,
+        recognizers: config.recognizers,
+        models: sessions.map((s) => s.entry.sha256),
+        ...(config.greyscaleEmbedding ? { greyscaleEmbedding: true } : {}),
+        // Only a non-default choice enters the hash, so today's default keeps its version.
+        ...(config.landmarks !== 'faceapi68' ? { landmarks: config.landmarks } : {}),
+      }),
+    )
     .digest('hex')
     .slice(0, 10);
   const version = `${detector.name}+${recognizers.map((r) => r.recognizer.name).join('+')}@${fingerprint}`;

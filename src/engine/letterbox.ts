@@ -1,6 +1,6 @@
 /**
- * Letterboxing for detectors: the image is scaled to fit a square canvas, centred, with an extra
- * margin around it. Faces that fill a tight crop then keep some background around them, which is
+ * Letterboxing for detectors: the image is scaled to fit the detector's canvas (square, or e.g.
+ * 4:3), centred, keeping its aspect ratio, with an extra margin around it. Faces that fill a tight crop then keep some background around them, which is
  * what single-shot detectors were trained on.
  */
 import sharp from 'sharp';
@@ -8,29 +8,36 @@ import type { RgbImage } from './decode.ts';
 import type { Point } from './types.ts';
 
 export interface Letterboxed {
-  /** size × size × 3 RGB. */
+  /** width × height × 3 RGB. */
   data: Uint8Array;
-  size: number;
+  width: number;
+  height: number;
   /** canvas = image × scale + offset */
   scale: number;
   offsetX: number;
   offsetY: number;
 }
 
-/** `margin` is the share of the canvas side left free on each side (0 = plain fit). */
-export async function letterbox(image: RgbImage, size: number, margin = 0, fill = 0): Promise<Letterboxed> {
-  const inner = Math.max(1, Math.round(size * (1 - 2 * margin)));
-  const scale = Math.min(inner / image.width, inner / image.height);
+/** A square canvas; `margin` is the share of the canvas side left free on each side (0 = plain fit). */
+export function letterbox(image: RgbImage, size: number, margin = 0, fill = 0): Promise<Letterboxed> {
+  return letterboxTo(image, size, size, margin, fill);
+}
+
+/** A width × height canvas; `margin` is the share of each canvas side left free on each side. */
+export async function letterboxTo(image: RgbImage, width: number, height: number, margin = 0, fill = 0): Promise<Letterboxed> {
+  const innerW = Math.max(1, Math.round(width * (1 - 2 * margin)));
+  const innerH = Math.max(1, Math.round(height * (1 - 2 * margin)));
+  const scale = Math.min(innerW / image.width, innerH / image.height);
   const w = Math.max(1, Math.round(image.width * scale));
   const h = Math.max(1, Math.round(image.height * scale));
-  const left = Math.floor((size - w) / 2);
-  const top = Math.floor((size - h) / 2);
+  const left = Math.floor((width - w) / 2);
+  const top = Math.floor((height - h) / 2);
   const { data } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
     .resize(w, h, { fit: 'fill', kernel: scale < 1 ? 'lanczos3' : 'cubic' })
-    .extend({ left, top, right: size - w - left, bottom: size - h - top, background: { r: fill, g: fill, b: fill } })
+    .extend({ left, top, right: width - w - left, bottom: height - h - top, background: { r: fill, g: fill, b: fill } })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), size, scale: w / image.width, offsetX: left, offsetY: top };
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width, height, scale: w / image.width, offsetX: left, offsetY: top };
 }
 
 export function fromCanvas(lb: Letterboxed, p: Point): Point {
