@@ -10,6 +10,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { modelsDir } from '../../src/config/paths.ts';
 import { createInProcessEngine } from '../../src/engine/index.ts';
+import { FACEAPI_RECOGNIZER } from '../../src/engine/config.ts';
 import { observeModelInputs, readModelManifest } from '../../src/engine/sessions.ts';
 import { decodeModel, encodeModel, foldConvChannelAffine, quantisableActivations, withExtraOutputs, type ActivationRanges } from './quantise.ts';
 import { INT8_MODELS, quantisationDir, type RangesFile } from './quantisation-ranges.ts';
@@ -21,7 +22,8 @@ interface Recorded {
 
 /** Runs the float engine over the photos and keeps every input of the given models. */
 async function recordInputs(imageFiles: string[], models: readonly string[]): Promise<{ inputs: Map<string, Recorded[]>; images: number }> {
-  const engine = await createInProcessEngine({ workers: 0, liveness: false, precision: 'float32' });
+  // The inputs the face-api net gets in the configuration that runs it (its own front end included).
+  const engine = await createInProcessEngine({ workers: 0, liveness: false, precision: 'float32', detector: { family: 'blazeface' }, landmarks: 'faceapi68', recognizers: [FACEAPI_RECOGNIZER] });
   const inputs = new Map<string, Recorded[]>(models.map((m) => [m, []]));
   observeModelInputs((model, data, dims) => inputs.get(model)?.push({ data: data.slice(), dims: [...dims] }));
   let images = 0;

@@ -48,6 +48,11 @@ export const RecognizerConfig = z.discriminatedUnion('family', [
   }),
 ]);
 
+export type RecognizerConfig = z.infer<typeof RecognizerConfig>;
+
+/** face-api's ResNet descriptor with its test-time augmentation (three zooms × mirror): the default before fr_feature. */
+export const FACEAPI_RECOGNIZER: RecognizerConfig = { family: 'faceapi', weight: 1, flip: true, jitterScales: [0.93, 1, 1.07] };
+
 export const EngineConfig = z.object({
   /** Worker threads running analyses in parallel (0 = in the calling thread). */
   workers: z.number().int().min(0).max(64).default(availableParallelism()),
@@ -69,13 +74,13 @@ export const EngineConfig = z.object({
   maxSide: z.number().int().min(256).default(1600),
   /** Large JPEGs: detect on a preview, then decode only the faces' surroundings at the size the primary face needs. */
   faceScaledDecode: z.boolean().default(true),
-  detector: DetectorConfig.default({ family: 'blazeface' }),
+  detector: DetectorConfig.default({ family: 'faceplugin' }),
   /**
    * The 68-point landmark net: 'faceapi68' (face-api's, 112×112 RGB, mirrored and refined) or
    * 'faceplugin' (fr_landmark, 64×64 greyscale, mirrored and refined; several times cheaper).
    */
-  landmarks: z.enum(['faceapi68', 'faceplugin']).default('faceapi68'),
-  recognizers: z.array(RecognizerConfig).min(1).default([{ family: 'faceapi', weight: 1, flip: true, jitterScales: [0.93, 1, 1.07] }]),
+  landmarks: z.enum(['faceapi68', 'faceplugin']).default('faceplugin'),
+  recognizers: z.array(RecognizerConfig).min(1).default([{ family: 'faceplugin', weight: 1, flip: true }]),
   /** Score calibration file for this combination (see `facematch calibrate`). */
   calibration: z.string().optional(),
   liveness: z.boolean().default(true),

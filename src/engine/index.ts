@@ -64,7 +64,7 @@ export async function createInProcessEngine(input: Partial<EngineConfig> = {}): 
     sessions.push(s);
     return s;
   };
-  let precision: PrecisionInUse = { recognizer: 'float32', reason: config.precision === 'float32' ? 'configured ("precision": "float32")' : 'no built-in int8 net in this configuration' };
+  let precision: PrecisionInUse = { recognizer: 'float32', reason: config.precision === 'float32' ? 'configured ("precision": "float32")' : 'the configured recognizers have no int8 variant (float32 kernels give the same descriptors on every x86-64 CPU, within rounding)' };
   /** The built-in recognition net: int8 when configured and it agrees with the float net on this CPU. */
   const openRecognitionNet = async () => {
     if (config.precision !== 'int8' || !manifest.some((m) => m.name === 'face_recognition_int8')) return open('face_recognition');

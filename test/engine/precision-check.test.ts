@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFaceEngine, createInProcessEngine } from '../../src/engine/index.ts';
+import { FACEAPI_RECOGNIZER } from '../../src/engine/config.ts';
 import { FACEAPI_CHIP_SIZE, faceApiDescriptors } from '../../src/engine/families/faceapi-recognizer.ts';
 import { checkCrops, choosePrecision, INT8_AGREEMENT, int8Agreement, stripesCrop, syntheticFaceCrop } from '../../src/engine/precision-check.ts';
 import { openSession, type ModelSession } from '../../src/engine/sessions.ts';
@@ -63,8 +64,8 @@ describe('int8 recognition net against the float net', () => {
 
 describe('engine precision report', () => {
   it('an int8 engine reports int8 with the measured agreement; a float32 configuration says so', async () => {
-    const int8Engine = await createInProcessEngine({ workers: 0, liveness: false });
-    const floatEngine = await createInProcessEngine({ workers: 0, liveness: false, precision: 'float32' });
+    const int8Engine = await createInProcessEngine({ workers: 0, liveness: false, recognizers: [FACEAPI_RECOGNIZER] });
+    const floatEngine = await createInProcessEngine({ workers: 0, liveness: false, precision: 'float32', recognizers: [FACEAPI_RECOGNIZER] });
     try {
       expect(int8Engine.precision?.recognizer).toBe('int8');
       expect(int8Engine.precision?.reason).toMatch(/agree to cosine 0\.99\d+/);
@@ -76,7 +77,7 @@ describe('engine precision report', () => {
   });
 
   it('a worker pool reports what its workers measured', async () => {
-    const pool = await createFaceEngine({ workers: 1, liveness: false });
+    const pool = await createFaceEngine({ workers: 1, liveness: false, recognizers: [FACEAPI_RECOGNIZER] });
     try {
       expect(pool.precision?.recognizer).toBe('int8');
     } finally {

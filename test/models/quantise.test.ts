@@ -11,6 +11,7 @@ import { modelsDir } from '../../src/config/paths.ts';
 import { decodeModel, encodeModel, foldConvChannelAffine, PORTABLE_RANGE, quantiseQdq, quantisableActivations, uint8Params } from '../../models/build/quantise.ts';
 import { readRanges } from '../../models/build/quantisation-ranges.ts';
 import { createInProcessEngine } from '../../src/engine/index.ts';
+import { FACEAPI_RECOGNIZER } from '../../src/engine/config.ts';
 import { FaceApiRecognizer } from '../../src/engine/families/faceapi-recognizer.ts';
 import { decodeImage } from '../../src/engine/decode.ts';
 import { fivePointFrom68 } from '../../src/engine/components.ts';
@@ -74,7 +75,7 @@ describe.skipIf(!hasSharedData)('int8 face_recognition', () => {
   let chips: Float32Array[] = [];
   const people = ['faces/obama/obama1.jpg', 'faces/obama/obama2.jpg', 'faces/biden/biden2.jpg', 'faces/penny/penny1.png', 'faces/sheldon/sheldon2.png'];
   beforeAll(async () => {
-    const engine = await createInProcessEngine({ workers: 0, liveness: false });
+    const engine = await createInProcessEngine({ workers: 0, liveness: false, recognizers: [FACEAPI_RECOGNIZER] });
     const recognizer = new FaceApiRecognizer(undefined as never);
     for (const file of people) {
       const analysis = await engine.analyze(sharedImage(file));
