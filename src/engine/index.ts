@@ -120,7 +120,7 @@ export async function createInProcessEngine(input: Partial<EngineConfig> = {}): 
         recognizers: config.recognizers,
         models: sessions.map((s) => s.entry.sha256),
         ...(config.greyscaleEmbedding ? { greyscaleEmbedding: true } : {}),
-        // Only a non-default choice enters the hash, so today's default keeps its version.
+        // Only 'faceplugin' enters the hash, so face-api landmark chains keep the versions they had.
         ...(config.landmarks !== 'faceapi68' ? { landmarks: config.landmarks } : {}),
       }),
     )

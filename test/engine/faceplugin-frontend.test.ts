@@ -149,10 +149,10 @@ describe.runIf(hasSharedData)('fr_landmark on real photos', () => {
 });
 
 describe('front-end configuration', () => {
-  it('defaults to BlazeFace and face-api landmarks, and accepts the faceplugin choices', () => {
-    const defaults = EngineConfig.parse({});
-    expect(defaults.detector).toEqual({ family: 'blazeface' });
-    expect(defaults.landmarks).toBe('faceapi68');
+  it('accepts either detector and either landmark net', () => {
+    const faceapi = EngineConfig.parse({ detector: { family: 'blazeface' }, landmarks: 'faceapi68' });
+    expect(faceapi.detector).toEqual({ family: 'blazeface' });
+    expect(faceapi.landmarks).toBe('faceapi68');
     const chosen = EngineConfig.parse({ detector: { family: 'faceplugin', scoreThreshold: 0.8 }, landmarks: 'faceplugin' });
     expect(chosen.detector).toEqual({ family: 'faceplugin', scoreThreshold: 0.8 });
     expect(chosen.landmarks).toBe('faceplugin');
@@ -165,7 +165,12 @@ describe('front-end configuration', () => {
 
   it('gives each front end its own engine version', async () => {
     const versions: string[] = [];
-    for (const config of [{}, { landmarks: 'faceplugin' as const }, { detector: { family: 'faceplugin' as const } }]) {
+    const fronts = [
+      { detector: { family: 'blazeface' as const }, landmarks: 'faceapi68' as const },
+      { detector: { family: 'blazeface' as const }, landmarks: 'faceplugin' as const },
+      { detector: { family: 'faceplugin' as const }, landmarks: 'faceapi68' as const },
+    ];
+    for (const config of fronts) {
       const engine = await createInProcessEngine({ ...config, workers: 0, liveness: false });
       versions.push(engine.version);
       await engine.close();
