@@ -15,6 +15,8 @@ import { createFaceEngine } from '../../src/engine/index.ts';
 import type { FaceEngine } from '../../src/engine/types.ts';
 import { createRegistry, type Registry } from '../../src/registry/index.ts';
 import { createHarness, type TestHarness } from '../support/app.ts';
+import { loadCalibration } from '../../src/policy/calibration.ts';
+import { createPolicy } from '../../src/policy/policy.ts';
 
 const SELFIE = resolveFacePath('../shared/data/faces/penny/penny2.png');
 const OTHER = resolveFacePath('../shared/data/faces/sheldon/sheldon2.png');
@@ -61,7 +63,8 @@ describe.skipIf(!available)('POST /v1/face-comparison with the real face engine'
     server.resetHandlers(...mocks.handlers);
     registry = createRegistry({ retry: { maxAttempts: 1 } }, { adapters: ADAPTERS });
     engine = await createFaceEngine();
-    h = createHarness({ registry: registry.router, engine });
+    // The real engine is scored with the calibration the service ships for it.
+    h = createHarness({ registry: registry.router, engine, policy: createPolicy(loadCalibration()) });
   });
   afterAll(async () => {
     server.close();
