@@ -8,7 +8,8 @@
  * The image is letterboxed to 4:3 (the net's canvas) instead of stretched, so faces keep their
  * shape. Tight crops where the face fills the frame are retried with wider margins, as BlazeFace
  * does; its score swings with the margin on small, heavily compressed crops, so a third, widest
- * margin is tried too (on LFW's registry-style crops it recovers the last few faces). No small-face pass: the smallest prior (10 px of 320) already reaches smaller faces than
+ * margin and then an intermediate one are tried too (on LFW's registry-style crops they recover the
+ * last four faces; these fallbacks run only when the earlier margins found nothing). No small-face pass: the smallest prior (10 px of 320) already reaches smaller faces than
  * BlazeFace's 256-px input, and on the development group photos it finds every face BlazeFace does.
  */
 import type { RgbImage } from '../decode.ts';
@@ -37,7 +38,7 @@ export class FacepluginDetector implements FaceDetector {
   ) {}
 
   async detect(image: RgbImage): Promise<Detection[]> {
-    for (const margin of this.options.margins ?? [0.05, 0.2, 0.3]) {
+    for (const margin of this.options.margins ?? [0.05, 0.2, 0.3, 0.15]) {
       const found = await this.detectAt(image, margin);
       if (found.length > 0) return found;
     }
