@@ -102,6 +102,10 @@ export async function run(args: string[]): Promise<number> {
   const engineOptions = engineOptionsFromArgs(values);
   const engine = await createFaceEngine(engineOptions);
   try {
+    if (values.fuse && (engine.layout?.length ?? 0) < 2) {
+      process.stderr.write('--fuse needs an engine configured with two or more recognizers (--config)\n');
+      return 2;
+    }
     // Under the registry-style protocol the second image of each pair is its degraded version.
     const registry = values['registry-style'] ? registryStyleLoader(engine, values.images, Number(values['registry-seed'])) : undefined;
     const second = (p: (typeof pairs)[number]) => (registry ? registry.key(p.pathB) : p.pathB);
