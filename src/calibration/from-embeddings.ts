@@ -9,12 +9,15 @@ import path from 'node:path';
 import type { EmbedOutcome } from '../eval/embed-all.ts';
 import { fitCalibration, type CalibrationFile } from './fit.ts';
 
+/** The identity of an image as LFW lays it out: the name of its folder. */
+export const identityOf = (imagePath: string): string => path.basename(path.dirname(imagePath));
+
 export function fitAndWriteCalibration(results: Map<string, EmbedOutcome>, pairsFile: string, engineVersion: string, out: string, log: (line: string) => void): CalibrationFile {
   const usable = [...results.entries()].filter(([, r]) => r.embedding);
   log(`scoring all pairs of ${usable.length} images (${results.size - usable.length} without a face)…`);
   const calibration = fitCalibration(
     usable.map(([, r]) => r.embedding!),
-    usable.map(([p]) => path.basename(path.dirname(p))),
+    usable.map(([p]) => identityOf(p)),
     { on: `${path.basename(path.dirname(path.resolve(pairsFile)))}/${path.basename(pairsFile)}`, engine: engineVersion },
   );
   writeFileSync(out, `${JSON.stringify(calibration, null, 2)}\n`);

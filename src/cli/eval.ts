@@ -13,7 +13,7 @@ import { readPairs } from '../eval/pairs.ts';
 import { buildReport, formatReport } from '../eval/report.ts';
 import { registryStyleLoader } from '../eval/registry-style.ts';
 import { rocSvg } from '../eval/roc-svg.ts';
-import { fitAndWriteCalibration } from '../calibration/from-embeddings.ts';
+import { fitAndWriteCalibration, identityOf } from '../calibration/from-embeddings.ts';
 import { loadScoreCalibration } from '../policy/calibration.ts';
 import { DEFAULT_THRESHOLD } from '../policy/thresholds.ts';
 import { engineOptionsFromArgs, engineArgOptions } from './engine-args.ts';
@@ -40,7 +40,7 @@ function fuseEmbeddings(layout: EmbeddingPart[] | undefined, embeddings: Map<str
     return { cosines: a && b ? partCosines(a, b, layout) : undefined, same: p.same, fold: p.fold };
   });
   const usable = [...embeddings.entries()].filter(([, r]) => r.embedding);
-  const identities = usable.map(([p]) => p.split('/').at(-2)!);
+  const identities = usable.map(([p]) => identityOf(p));
   const allPairs = (weights: number[]) => {
     const targets = [{ fmr: 1e-3, score: 0.75 }, { fmr: 1e-4, score: 0.85 }];
     try {

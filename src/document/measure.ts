@@ -15,7 +15,7 @@
  *     its whole width (a machine-readable zone is one monospace line across the page).
  */
 import type { Box } from '../engine/types.ts';
-import type { RgbImage } from '../engine/decode.ts';
+import { lumaAt, type RgbImage } from '../engine/decode.ts';
 
 /** Width of the border ring sampled for the background, as a share of the shorter side. */
 const RING_SHARE = 0.02;
@@ -80,7 +80,7 @@ export interface DocumentMeasures {
 
 function luminance(img: RgbImage): Float32Array {
   const out = new Float32Array(img.width * img.height);
-  for (let i = 0; i < out.length; i++) out[i] = 0.299 * img.data[i * 3]! + 0.587 * img.data[i * 3 + 1]! + 0.114 * img.data[i * 3 + 2]!;
+  for (let i = 0; i < out.length; i++) out[i] = lumaAt(img.data, i);
   return out;
 }
 

@@ -44,10 +44,26 @@ export function l2normalise(v: Float32Array): Float32Array {
   return v.map((x) => x / n);
 }
 
+export const centroid = (pts: Point[]): Point => ({ x: pts.reduce((s, p) => s + p.x, 0) / pts.length, y: pts.reduce((s, p) => s + p.y, 0) / pts.length });
+
+/** The centroid of the landmarks with these indices. */
+export const centroidOf = (l: Point[], idx: number[]): Point => centroid(idx.map((i) => l[i]!));
+
 /** Five points (ArcFace order) derived from the 68 iBUG landmarks. */
 export function fivePointFrom68(l: Point[]): Point[] {
-  const centre = (idx: number[]) => ({ x: idx.reduce((s, i) => s + l[i]!.x, 0) / idx.length, y: idx.reduce((s, i) => s + l[i]!.y, 0) / idx.length });
-  return [centre([36, 37, 38, 39, 40, 41]), centre([42, 43, 44, 45, 46, 47]), l[30]!, l[48]!, l[54]!];
+  return [centroidOf(l, [36, 37, 38, 39, 40, 41]), centroidOf(l, [42, 43, 44, 45, 46, 47]), l[30]!, l[48]!, l[54]!];
+}
+
+/**
+ * Runs a detector at each letterbox margin in turn and returns the first non-empty result: tight
+ * crops where the face fills the frame need background added before single-shot detectors fire.
+ */
+export async function detectWithMargins(margins: number[], detectAt: (margin: number) => Promise<Detection[]>): Promise<Detection[]> {
+  for (const margin of margins) {
+    const found = await detectAt(margin);
+    if (found.length > 0) return found;
+  }
+  return [];
 }
 
 /** Mirror image of a size×size interleaved RGB crop. */

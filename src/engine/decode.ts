@@ -181,3 +181,8 @@ export async function decodePixels(header: ImageHeader, limits: DecodeLimits = d
 export async function decodeImage(input: ImageInput, limits: DecodeLimits = defaultDecodeLimits): Promise<DecodedImage> {
   return decodePixels(await readImageHeader(input, limits), limits);
 }
+
+/** Rec. 601 luma (JPEG's Y) of pixel `pixel` of interleaved RGB data. */
+export function lumaAt(rgb: ArrayLike<number>, pixel: number): number {
+  return 0.299 * rgb[pixel * 3]! + 0.587 * rgb[pixel * 3 + 1]! + 0.114 * rgb[pixel * 3 + 2]!;
+}

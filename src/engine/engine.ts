@@ -4,7 +4,7 @@
  */
 import sharp from 'sharp';
 import { fivePointFrom68, type Detection, type FaceDetector, type FaceGeometry, type LandmarkModel, type Recognizer } from './components.ts';
-import { decodePixels, defaultDecodeLimits, readImageHeader, type DecodeLimits, type RgbImage } from './decode.ts';
+import { decodePixels, defaultDecodeLimits, lumaAt, readImageHeader, type DecodeLimits, type RgbImage } from './decode.ts';
 import { assessQuality } from './quality.ts';
 import { EngineError, type EmbeddingPart, type PrecisionInUse, type AnalyzeOptions, type DetectedFace, type FaceAnalysis, type FaceEngine, type ImageInput, type LivenessSignals, type Point } from './types.ts';
 import { arcfaceCrop } from './families/arcface.ts';
@@ -68,10 +68,7 @@ export function orderByPrimary(detections: Detection[], width: number, height: n
 /** The image with each pixel's three channels set to its Rec. 601 luma (as JPEG's Y). */
 export function greyscaleCopy<T extends RgbImage>(image: T): T {
   const data = new Uint8Array(image.data.length);
-  for (let i = 0; i < data.length; i += 3) {
-    const y = Math.round(0.299 * image.data[i]! + 0.587 * image.data[i + 1]! + 0.114 * image.data[i + 2]!);
-    data[i] = data[i + 1] = data[i + 2] = y;
-  }
+  for (let i = 0; i < data.length; i += 3) data[i] = data[i + 1] = data[i + 2] = Math.round(lumaAt(image.data, i / 3));
   return { ...image, data };
 }
 

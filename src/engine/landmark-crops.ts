@@ -3,7 +3,7 @@
  * image → crop transform for it, and mirror averaging of two predictions.
  */
 import type { Similarity } from './align.ts';
-import type { Detection } from './components.ts';
+import { centroid, type Detection } from './components.ts';
 import type { Point } from './types.ts';
 
 export interface Square {
@@ -30,8 +30,6 @@ export function squareTransform(sq: Square, size: number): Similarity {
   const a = k * Math.cos(-sq.angle), b = k * Math.sin(-sq.angle);
   return { a, b, tx: size / 2 - (a * sq.cx - b * sq.cy), ty: size / 2 - (b * sq.cx + a * sq.cy) };
 }
-
-export const centroid = (pts: Point[]): Point => ({ x: pts.reduce((s, p) => s + p.x, 0) / pts.length, y: pts.reduce((s, p) => s + p.y, 0) / pts.length });
 
 /** iBUG-68 index of each point's mirror image (left/right swapped). */
 export const MIRROR_68 = [

@@ -3,6 +3,7 @@
  * sharpness/exposure measured on the aligned face crop. Pose is a geometric estimate (no 3-D
  * model fit): good to a few degrees near frontal, coarser beyond ±30°.
  */
+import { lumaAt } from './decode.ts';
 import type { FaceQuality, Point } from './types.ts';
 
 const mean = (pts: Point[]): Point => ({
@@ -53,7 +54,7 @@ export function measureExposure(rgb: Float32Array, width: number, height: number
   const grey = new Float32Array(width * height);
   let sum = 0, clipped = 0;
   for (let i = 0; i < grey.length; i++) {
-    const y = 0.299 * rgb[i * 3]! + 0.587 * rgb[i * 3 + 1]! + 0.114 * rgb[i * 3 + 2]!;
+    const y = lumaAt(rgb, i);
     grey[i] = y;
     sum += y;
     if (y <= 5 || y >= 250) clipped++;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataDir } from '../../src/config/paths.ts';
-import type { Detection } from '../../src/engine/components.ts';
+import { centroid, type Detection } from '../../src/engine/components.ts';
 import { EngineConfig } from '../../src/engine/config.ts';
 import { decodeImage, type RgbImage } from '../../src/engine/decode.ts';
 import { BlazeFaceDetector } from '../../src/engine/families/blazeface.ts';
@@ -16,7 +16,7 @@ import { FaceApiLandmarks } from '../../src/engine/families/faceapi-landmarks.ts
 import { FacepluginDetector } from '../../src/engine/families/faceplugin-detector.ts';
 import { FacepluginLandmarks } from '../../src/engine/families/faceplugin-landmarks.ts';
 import { createInProcessEngine } from '../../src/engine/index.ts';
-import { centroid, rollFrom68 } from '../../src/engine/landmark-crops.ts';
+import { rollFrom68 } from '../../src/engine/landmark-crops.ts';
 import { openSession, type ModelSession } from '../../src/engine/sessions.ts';
 import type { Point } from '../../src/engine/types.ts';
 import { degradeToRegistryStyle } from '../../src/eval/registry-style.ts';

@@ -4,7 +4,7 @@
  */
 import type { RgbImage } from '../decode.ts';
 import { estimateSimilarity, warpSimilarity } from '../align.ts';
-import { embedCrops, type FaceGeometry, type Recognizer } from '../components.ts';
+import { centroidOf, embedCrops, type FaceGeometry, type Recognizer } from '../components.ts';
 import { toTensor } from '../letterbox.ts';
 import type { ModelSession } from '../sessions.ts';
 import type { Point } from '../types.ts';
@@ -46,8 +46,7 @@ export interface ArcFaceOptions {
  */
 export function facepluginFivePoint(face: FaceGeometry): Point[] {
   const l = face.landmarks68;
-  const mean = (...idx: number[]) => ({ x: idx.reduce((s, i) => s + l[i]!.x, 0) / idx.length, y: idx.reduce((s, i) => s + l[i]!.y, 0) / idx.length });
-  return [mean(37, 38, 40, 41), mean(43, 44, 46, 47), l[30]!, mean(48, 60), mean(54, 64)];
+  return [centroidOf(l, [37, 38, 40, 41]), centroidOf(l, [43, 44, 46, 47]), l[30]!, centroidOf(l, [48, 60]), centroidOf(l, [54, 64])];
 }
 
 /** An NCHW float input of 3×112×112 (batch free) and one 2-D output is the ArcFace family's signature. */

@@ -5,7 +5,7 @@
  * The image is letterboxed with a margin so faces that fill a tight crop are still found.
  */
 import type { RgbImage } from '../decode.ts';
-import type { Detection, FaceDetector } from '../components.ts';
+import { detectWithMargins, type Detection, type FaceDetector } from '../components.ts';
 import { fromCanvas, letterbox, toTensor, type Letterboxed } from '../letterbox.ts';
 import { nonMaxSuppression } from '../nms.ts';
 import type { ModelSession } from '../sessions.ts';
@@ -36,12 +36,8 @@ export class BlazeFaceDetector implements FaceDetector {
     private readonly options: BlazeFaceOptions = {},
   ) {}
 
-  async detect(image: RgbImage): Promise<Detection[]> {
-    for (const margin of this.options.margins ?? [0.05, 0.2]) {
-      const found = await this.detectAt(image, margin);
-      if (found.length > 0) return found;
-    }
-    return [];
+  detect(image: RgbImage): Promise<Detection[]> {
+    return detectWithMargins(this.options.margins ?? [0.05, 0.2], (margin) => this.detectAt(image, margin));
   }
 
   private async detectAt(image: RgbImage, margin: number): Promise<Detection[]> {

@@ -13,7 +13,7 @@
  * BlazeFace's 256-px input, and on the development group photos it finds every face BlazeFace does.
  */
 import type { RgbImage } from '../decode.ts';
-import type { Detection, FaceDetector } from '../components.ts';
+import { detectWithMargins, type Detection, type FaceDetector } from '../components.ts';
 import { fromCanvas, letterboxTo, toTensor, type Letterboxed } from '../letterbox.ts';
 import { nonMaxSuppression } from '../nms.ts';
 import type { ModelSession } from '../sessions.ts';
@@ -37,12 +37,8 @@ export class FacepluginDetector implements FaceDetector {
     private readonly options: FacepluginDetectorOptions = {},
   ) {}
 
-  async detect(image: RgbImage): Promise<Detection[]> {
-    for (const margin of this.options.margins ?? [0.05, 0.2, 0.3, 0.15]) {
-      const found = await this.detectAt(image, margin);
-      if (found.length > 0) return found;
-    }
-    return [];
+  detect(image: RgbImage): Promise<Detection[]> {
+    return detectWithMargins(this.options.margins ?? [0.05, 0.2, 0.3, 0.15], (margin) => this.detectAt(image, margin));
   }
 
   private async detectAt(image: RgbImage, margin: number): Promise<Detection[]> {

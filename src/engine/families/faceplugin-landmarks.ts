@@ -5,7 +5,7 @@
  * and a refinement pass cuts it again around the first landmarks, upright and at the scale and
  * offset the net sees on its own first-pass crops, so any detector's box convention works.
  */
-import type { RgbImage } from '../decode.ts';
+import { lumaAt, type RgbImage } from '../decode.ts';
 import { applySimilarity, invertSimilarity, warpSimilarity } from '../align.ts';
 import { flipHorizontal, type Detection, type LandmarkModel } from '../components.ts';
 import { detectionSquare, cropPoints, squareTransform, uprightExtent, type Square } from '../landmark-crops.ts';
@@ -28,7 +28,7 @@ export interface FacepluginLandmarkOptions {
 
 /** Rec. 601 luma of an interleaved RGB crop, scaled as the net was trained (/ 256). */
 function greyPlane(rgb: Float32Array, out: Float32Array, offset: number): void {
-  for (let i = 0, p = 0; p < rgb.length; i++, p += 3) out[offset + i] = (0.299 * rgb[p]! + 0.587 * rgb[p + 1]! + 0.114 * rgb[p + 2]!) / 256;
+  for (let i = 0; i < rgb.length / 3; i++) out[offset + i] = lumaAt(rgb, i) / 256;
 }
 
 export class FacepluginLandmarks implements LandmarkModel {
