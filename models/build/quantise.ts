@@ -203,6 +203,10 @@ export const FULL_RANGE: QuantisationScheme = { weightMax: 127, activationMax: 2
 /** What the build uses: the same integer results with and without VNNI (7-bit weights). */
 export const PORTABLE_RANGE: QuantisationScheme = { weightMax: 63, activationMax: 255 };
 
+const INT32_MAX = 2 ** 31 - 1;
+/** Smallest weight scale: far below any real channel's, far above float32's denormals. */
+const MIN_WEIGHT_SCALE = 1e-12;
+
 /**
  * Rewrites a folded float model into QDQ form with the given activation ranges. Conv weights
  * become int8 per output channel (symmetric), biases int32 at scale x_scale·w_scale.
@@ -247,22 +251,26 @@ export function quantiseQdq(model: Model, ranges: ActivationRanges, scheme: Quan
     const outC = dims[0]!;
     const wData = floatData(w);
     const per = wData.length / outC;
+    const bias = conv.input[2] ? floatData(inits.get(conv.input[2])!) : undefined;
     const wScale = new Float32Array(outC);
     const q = new Int8Array(wData.length);
     for (let c = 0; c < outC; c++) {
       let m = 0;
       for (let i = c * per; i < (c + 1) * per; i++) m = Math.max(m, Math.abs(wData[i]!));
-      wScale[c] = m / scheme.weightMax || 1e-8;
-      for (let i = c * per; i < (c + 1) * per; i++) q[i] = Math.round(wData[i]! / wScale[c]!);
+      // A dead channel (weights ~1e-43) must not get a denormal scale: the bias scale
+      // x_scale·w_scale would underflow to 0, and the bias would have to fit int32 anyway.
+      const biasFloor = bias && xScale !== undefined ? Math.abs(bias[c]!) / (xScale * INT32_MAX) : 0;
+      wScale[c] = Math.max(m / scheme.weightMax, biasFloor, MIN_WEIGHT_SCALE);
+      // Clamped, so float32 rounding of the scale can never step outside the portable grid.
+      for (let i = c * per; i < (c + 1) * per; i++) q[i] = Math.max(-scheme.weightMax, Math.min(scheme.weightMax, Math.round(wData[i]! / wScale[c]!)));
     }
     const base = conv.input[1]!;
     g.initializer.push(tensor(`${base}/int8`, dims, q), tensor(`${base}/w_scale`, [outC], wScale), tensor(`${base}/w_zero`, [outC], new Int8Array(outC)));
     newNodes.push(node('DequantizeLinear', [`${base}/int8`, `${base}/w_scale`, `${base}/w_zero`], [`${base}/dq`], [{ name: 'axis', type: 2, i: 0 }]));
     const inputs = [conv.input[0]!, `${base}/dq`];
-    if (conv.input[2] && xScale !== undefined) {
-      const b = floatData(inits.get(conv.input[2])!);
+    if (bias && xScale !== undefined) {
       const bScale = wScale.map((s) => s * xScale);
-      const bq = Int32Array.from(b, (v, c) => Math.round(v / bScale[c]!));
+      const bq = Int32Array.from(bias, (v, c) => Math.round(v / bScale[c]!));
       g.initializer.push(tensor(`${base}/b_int32`, [outC], bq), tensor(`${base}/b_scale`, [outC], bScale), tensor(`${base}/b_zero`, [outC], new Int32Array(outC)));
       newNodes.push(node('DequantizeLinear', [`${base}/b_int32`, `${base}/b_scale`, `${base}/b_zero`], [`${base}/b_dq`], [{ name: 'axis', type: 2, i: 0 }]));
       inputs.push(`${base}/b_dq`);

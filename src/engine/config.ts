@@ -34,16 +34,7 @@ export const RecognizerConfig = z.discriminatedUnion('family', [
   }),
   z.object({ family: z.literal('faceres'), weight, flip: z.boolean().default(true), zoomOut: z.number().min(0.8).max(2).default(1.2) }),
   /** faceplugin's 512-D descriptor (fr_feature), aligned on the ArcFace template as its publisher aligns it. */
-  z.object({
-    family: z.literal('faceplugin'),
-    weight,
-    flip: z.boolean().default(true),
-    /**
-     * Run fr_feature_int8 (16 pointwise convolutions in int8) when `precision` is 'int8' and it
-     * passes the start-up check against the float net. Off by default until measured on full LFW.
-     */
-    int8: z.boolean().optional(),
-  }),
+  z.object({ family: z.literal('faceplugin'), weight, flip: z.boolean().default(true) }),
   z.object({
     /** 'auto': recognised from the ONNX input/output shapes (ArcFace-style is the supported family). */
     family: z.enum(['arcface', 'auto']),

@@ -9,7 +9,7 @@ import { EngineConfig } from './config.ts';
 import type { FaceDetector } from './components.ts';
 import { defaultDecodeLimits } from './decode.ts';
 import { OnnxFaceEngine, type WeightedRecognizer } from './engine.ts';
-import { arcfaceDescriptors, ArcFaceRecognizer, facepluginFivePoint, looksLikeArcFace } from './families/arcface.ts';
+import { ArcFaceRecognizer, facepluginFivePoint, looksLikeArcFace } from './families/arcface.ts';
 import { BlazeFaceDetector } from './families/blazeface.ts';
 import { FaceApiLandmarks } from './families/faceapi-landmarks.ts';
 import { FacepluginDetector } from './families/faceplugin-detector.ts';
@@ -65,12 +65,11 @@ export async function createInProcessEngine(input: Partial<EngineConfig> = {}): 
     return s;
   };
   let precision: PrecisionInUse = { recognizer: 'float32', reason: config.precision === 'float32' ? 'configured ("precision": "float32")' : 'the configured recognizers have no int8 variant (float32 kernels give the same descriptors on every x86-64 CPU, within rounding)' };
-  /** A built-in recognition net with an int8 variant: int8 when configured and it agrees with the float net on this CPU. */
-  const openCheckedNet = async (floatName: string, describe: Parameters<typeof int8Agreement>[0], dims: number, size: number) => {
-    const int8Name = `${floatName}_int8`;
-    if (config.precision !== 'int8' || !manifest.some((m) => m.name === int8Name)) return open(floatName);
-    const [int8, float] = await Promise.all([int8Name, floatName].map((n) => openSession(n, { intraOpThreads: config.threads }, manifest)));
-    precision = choosePrecision(await int8Agreement(describe, int8!, float!, dims, size));
+  /** The built-in recognition net: int8 when configured and it agrees with the float net on this CPU. */
+  const openRecognitionNet = async () => {
+    if (config.precision !== 'int8' || !manifest.some((m) => m.name === 'face_recognition_int8')) return open('face_recognition');
+    const [int8, float] = await Promise.all(['face_recognition_int8', 'face_recognition'].map((n) => openSession(n, { intraOpThreads: config.threads }, manifest)));
+    precision = choosePrecision(await int8Agreement(faceApiDescriptors, int8!, float!, 128, FACEAPI_CHIP_SIZE));
     const [kept, dropped] = precision.recognizer === 'int8' ? [int8!, float!] : [float!, int8!];
     await dropped.session.release();
     sessions.push(kept);
@@ -95,12 +94,11 @@ export async function createInProcessEngine(input: Partial<EngineConfig> = {}): 
 
   const recognizers: WeightedRecognizer[] = [];
   for (const r of config.recognizers) {
-    if (r.family === 'faceapi') recognizers.push({ recognizer: new FaceApiRecognizer(await openCheckedNet('face_recognition', faceApiDescriptors, 128, FACEAPI_CHIP_SIZE), { flip: r.flip, jitter: r.jitterScales.map((scale) => ({ scale, degrees: 0 })) }), weight: r.weight });
+    if (r.family === 'faceapi') recognizers.push({ recognizer: new FaceApiRecognizer(await openRecognitionNet(), { flip: r.flip, jitter: r.jitterScales.map((scale) => ({ scale, degrees: 0 })) }), weight: r.weight });
     else if (r.family === 'faceres') recognizers.push({ recognizer: new FaceResRecognizer(await open('faceres'), { flip: r.flip, zoomOut: r.zoomOut }), weight: r.weight });
     else if (r.family === 'faceplugin') {
       const options = { channelOrder: 'RGB' as const, mean: 127, std: 128, flip: r.flip, fivePoint: facepluginFivePoint };
-      const net = r.int8 ? await openCheckedNet('fr_feature', (session, batch, n) => arcfaceDescriptors(session, batch, n, options), 512, 112) : await open('fr_feature');
-      recognizers.push({ recognizer: new ArcFaceRecognizer('fr_feature', net, 512, options), weight: r.weight });
+      recognizers.push({ recognizer: new ArcFaceRecognizer('fr_feature', await open('fr_feature'), 512, options), weight: r.weight });
     }
     else {
       const s = await openExternal(r.path, 'recognizer');

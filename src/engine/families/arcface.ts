@@ -54,22 +54,6 @@ export function looksLikeArcFace(inputShape: ReadonlyArray<number | string>, out
   return inputShape.length === 4 && inputShape[1] === 3 && inputShape[2] === 112 && inputShape[3] === 112 && outputShape.length === 2 && [128, 512].includes(Number(outputShape[1]));
 }
 
-/**
- * Runs an ArcFace-style net on `n` interleaved RGB crops (0..255, size×size each, one after the
- * other): the pixel normalisation and NCHW layout of the options, then the net's only output.
- */
-export async function arcfaceDescriptors(net: ModelSession, interleaved: Float32Array, n: number, options: Pick<ArcFaceOptions, 'channelOrder' | 'mean' | 'std' | 'size'>): Promise<Float32Array> {
-  const size = options.size ?? 112;
-  const plane = size * size * 3;
-  const { mean: m, std: s } = options;
-  const batch = new Float32Array(plane * n);
-  for (let i = 0; i < n; i++) {
-    toTensor(interleaved.subarray(i * plane, (i + 1) * plane), size, size, { layout: 'NCHW', channelOrder: options.channelOrder, mean: [m, m, m], std: [s, s, s] }, batch, i * plane);
-  }
-  const out = await net.run(batch, [n, 3, size, size]);
-  return Object.values(out)[0]!.data as Float32Array;
-}
-
 export class ArcFaceRecognizer implements Recognizer {
   readonly dims: number;
   constructor(
@@ -83,7 +67,16 @@ export class ArcFaceRecognizer implements Recognizer {
 
   async embed(image: RgbImage, faces: FaceGeometry[]): Promise<Float32Array[]> {
     const size = this.options.size ?? 112;
+    const plane = size * size * 3;
+    const m = this.options.mean, s = this.options.std;
     const crops = faces.map((f) => arcfaceCrop(image, this.options.fivePoint?.(f) ?? f.fivePoint, size));
-    return embedCrops(crops, size, this.dims, this.options.flip ?? false, (interleaved, n) => arcfaceDescriptors(this.model, interleaved, n, this.options));
+    return embedCrops(crops, size, this.dims, this.options.flip ?? false, async (interleaved, n) => {
+      const batch = new Float32Array(plane * n);
+      for (let i = 0; i < n; i++) {
+        toTensor(interleaved.subarray(i * plane, (i + 1) * plane), size, size, { layout: 'NCHW', channelOrder: this.options.channelOrder, mean: [m, m, m], std: [s, s, s] }, batch, i * plane);
+      }
+      const out = await this.model.run(batch, [n, 3, size, size]);
+      return Object.values(out)[0]!.data as Float32Array;
+    });
   }
 }
