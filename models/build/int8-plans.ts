@@ -32,8 +32,8 @@ export interface Int8Plan {
  * by layer, so these are the 16 that cost least, measured one at a time on calibration crops
  * (never the held-out ones) and added in that order while the worst crop stayed above cosine 0.996
  * and the mean above 0.9988 (the README's int8 section has the table). The others (among them
- * the 56×56 expansion and the 7×7 layers) stay float, as do the 3×3 convolutions, PRelu and the
- * residual Adds. Calibration records every convolution's input and output, so this list can
+ * the expansions before each stride and the last two layers) stay float, as do the 3×3
+ * convolutions, PRelu and the residual Adds. Calibration records every convolution's input and output, so this list can
  * change without recalibrating.
  */
 export const FR_FEATURE_INT8_CONVS: readonly string[] = [
