@@ -5,7 +5,6 @@
  * (quantised-specs.ts), so both see the same graph.
  */
 import { convActivations, decodeModel, foldConvChannelAffine, quantisableActivations } from './quantise.ts';
-import { splitPRelu } from './split-prelu.ts';
 import type { Int8Model } from './quantisation-ranges.ts';
 
 type Model = ReturnType<typeof decodeModel>;
@@ -48,10 +47,11 @@ export const INT8_PLANS: Record<Int8Model, Int8Plan> = {
     describe: 'every convolution and residual Add',
   },
   fr_feature: {
-    prepare: (model) => splitPRelu(model),
+    // The float build already rewrote its PRelus (faceplugin/specs.ts): nothing left to prepare.
+    prepare: (model) => model,
     calibrated: convActivations,
     quantile: 0.9999,
     convs: () => new Set(FR_FEATURE_INT8_CONVS),
-    describe: `${FR_FEATURE_INT8_CONVS.length} of the 32 pointwise convolutions, those least sensitive to rounding; PRelu rewritten as Relu + slope·(x − Relu), bit-identical and faster in onnxruntime; the other convolutions, PRelu and the residual Adds stay float`,
+    describe: `${FR_FEATURE_INT8_CONVS.length} of the 32 pointwise convolutions, those least sensitive to rounding; the other convolutions, the rewritten PRelus and the residual Adds stay float`,
   },
 };
