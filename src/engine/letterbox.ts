@@ -44,22 +44,39 @@ export function fromCanvas(lb: Letterboxed, p: Point): Point {
   return { x: (p.x - lb.offsetX) / lb.scale, y: (p.y - lb.offsetY) / lb.scale };
 }
 
+export interface TensorSpec {
+  layout: 'NHWC' | 'NCHW';
+  channelOrder: 'RGB' | 'BGR';
+  mean: number[];
+  std: number[];
+}
+
 /** Packs interleaved RGB into a float tensor, in the layout and channel order a model wants. */
 export function toTensor(
   rgb: Uint8Array | Float32Array,
   width: number,
   height: number,
-  spec: { layout: 'NHWC' | 'NCHW'; channelOrder: 'RGB' | 'BGR'; mean: number[]; std: number[] },
+  spec: TensorSpec,
   out = new Float32Array(width * height * 3),
   offset = 0,
 ): Float32Array {
   const plane = width * height;
-  const order = spec.channelOrder === 'RGB' ? [0, 1, 2] : [2, 1, 0];
-  for (let i = 0; i < plane; i++) {
-    for (let c = 0; c < 3; c++) {
-      const v = (rgb[i * 3 + order[c]!]! - spec.mean[c]!) / spec.std[c]!;
-      if (spec.layout === 'NHWC') out[offset + i * 3 + c] = v;
-      else out[offset + c * plane + i] = v;
+  // Source channel, mean and reciprocal std of each tensor channel, hoisted out of the pixel loop.
+  const [s0, s1, s2] = spec.channelOrder === 'RGB' ? [0, 1, 2] : [2, 1, 0];
+  const m0 = spec.mean[0]!, m1 = spec.mean[1]!, m2 = spec.mean[2]!;
+  const k0 = 1 / spec.std[0]!, k1 = 1 / spec.std[1]!, k2 = 1 / spec.std[2]!;
+  if (spec.layout === 'NCHW') {
+    const p1 = offset + plane, p2 = offset + 2 * plane;
+    for (let i = 0, s = 0; i < plane; i++, s += 3) {
+      out[offset + i] = (rgb[s + s0]! - m0) * k0;
+      out[p1 + i] = (rgb[s + s1]! - m1) * k1;
+      out[p2 + i] = (rgb[s + s2]! - m2) * k2;
+    }
+  } else {
+    for (let s = 0, o = offset; s < plane * 3; s += 3, o += 3) {
+      out[o] = (rgb[s + s0]! - m0) * k0;
+      out[o + 1] = (rgb[s + s1]! - m1) * k1;
+      out[o + 2] = (rgb[s + s2]! - m2) * k2;
     }
   }
   return out;
