@@ -2,10 +2,11 @@
  * The hand-optimised pixel loops against straight reference implementations of the same
  * definitions: the fast versions must compute the same values, within float rounding.
  */
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { invertSimilarity, warpSimilarity, type Similarity } from '../../src/engine/align.ts';
 import type { RgbImage } from '../../src/engine/decode.ts';
-import { toTensor, type TensorSpec } from '../../src/engine/letterbox.ts';
+import { letterboxTensor, toTensor, type TensorSpec } from '../../src/engine/letterbox.ts';
 
 /** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
 function random(seed: number): () => number {
@@ -142,4 +143,34 @@ describe('toTensor', () => {
     expect(batch[2 * plane]).toBe(-99);
     expect(largestDifference(batch.subarray(plane, 2 * plane), referenceTensor(bytes, width, height, spec))).toBeLessThan(1e-5);
   });
+});
+
+describe('letterboxTensor', () => {
+  const rand = random(21);
+  /** The canvas as sharp pads it (resize, then extend with the fill colour), packed by the reference. */
+  async function referenceCanvas(image: RgbImage, width: number, height: number, w: number, h: number, left: number, top: number, spec: TensorSpec, fill: number) {
+    const data = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+      .resize(w, h, { fit: 'fill', kernel: w < image.width ? 'lanczos3' : 'cubic' })
+      .extend({ left, top, right: width - w - left, bottom: height - h - top, background: { r: fill, g: fill, b: fill } })
+      .raw()
+      .toBuffer();
+    return referenceTensor(data, width, height, spec);
+  }
+  const cases: Array<[string, RgbImage, number, number, number, TensorSpec, number]> = [
+    ['a wide photo shrunk onto 4:3, NCHW', noiseImage(97, 61, rand), 32, 24, 0.05, { layout: 'NCHW', channelOrder: 'RGB', mean: [127, 127, 127], std: [128, 128, 128] }, 0],
+    ['a tall crop enlarged onto a square, NHWC', noiseImage(12, 17, rand), 40, 40, 0.2, { layout: 'NHWC', channelOrder: 'RGB', mean: [127.5, 127.5, 127.5], std: [127.5, 127.5, 127.5] }, 0],
+    ['BGR with a grey fill', noiseImage(30, 30, rand), 48, 36, 0.1, { layout: 'NCHW', channelOrder: 'BGR', mean: [0, 0, 0], std: [1, 1, 1] }, 128],
+  ];
+  for (const [name, image, width, height, margin, spec, fill] of cases) {
+    it(`equals sharp's padded canvas, packed: ${name}`, async () => {
+      const { tensor, placement } = await letterboxTensor(image, width, height, margin, spec, fill);
+      const w = Math.round(image.width * placement.scale), h = Math.round(image.height * placement.scale);
+      // The image fits the inner canvas, centred.
+      expect(Math.max(w / Math.round(width * (1 - 2 * margin)), h / Math.round(height * (1 - 2 * margin)))).toBeCloseTo(1, 1);
+      expect(placement.offsetX).toBe(Math.floor((width - w) / 2));
+      expect(placement.offsetY).toBe(Math.floor((height - h) / 2));
+      const reference = await referenceCanvas(image, width, height, w, h, placement.offsetX, placement.offsetY, spec, fill);
+      expect(largestDifference(tensor, reference)).toBeLessThan(1e-5);
+    });
+  }
 });
