@@ -1,31 +1,41 @@
 /**
  * Measures the activation ranges that int8 quantisation needs and writes them to
  * models/quantisation/<model>.json (committed, so `npm install` builds the int8 models without
- * any photos). The inputs are exactly what the engine feeds each model: the float engine runs over
- * a folder of face photos while every model input is recorded. Run by
- * `facematch models --calibrate-int8 <images dir>`.
+ * any photos). The inputs are exactly what the engine feeds each model: the float engine that
+ * runs the model goes over a folder of face photos while every model input is recorded. Run by
+ * `facematch models --calibrate-int8 <images dir> [--int8-model <name>]`.
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { modelsDir } from '../../src/config/paths.ts';
 import { createInProcessEngine } from '../../src/engine/index.ts';
-import { FACEAPI_RECOGNIZER } from '../../src/engine/config.ts';
+import { FACEAPI_RECOGNIZER, type EngineConfig } from '../../src/engine/config.ts';
 import { observeModelInputs, readModelManifest } from '../../src/engine/sessions.ts';
-import { decodeModel, encodeModel, foldConvChannelAffine, quantisableActivations, withExtraOutputs, type ActivationRanges } from './quantise.ts';
-import { INT8_MODELS, quantisationDir, type RangesFile } from './quantisation-ranges.ts';
+import { decodeModel, encodeModel, withExtraOutputs, type ActivationRanges } from './quantise.ts';
+import { INT8_PLANS, type Int8Plan } from './int8-plans.ts';
+import { INT8_MODELS, quantisationDir, type Int8Model, type RangesFile } from './quantisation-ranges.ts';
 
 interface Recorded {
   data: Float32Array;
   dims: number[];
 }
 
-/** Runs the float engine over the photos and keeps every input of the given models. */
-async function recordInputs(imageFiles: string[], models: readonly string[]): Promise<{ inputs: Map<string, Recorded[]>; images: number }> {
-  // The inputs the face-api net gets in the configuration that runs it (its own front end included).
-  const engine = await createInProcessEngine({ workers: 0, liveness: false, precision: 'float32', detector: { family: 'blazeface' }, landmarks: 'faceapi68', recognizers: [FACEAPI_RECOGNIZER] });
-  const inputs = new Map<string, Recorded[]>(models.map((m) => [m, []]));
-  observeModelInputs((model, data, dims) => inputs.get(model)?.push({ data: data.slice(), dims: [...dims] }));
+/** The float engine configuration that runs each model, so its inputs are the ones it gets in use. */
+const CALIBRATION_ENGINES: Record<Int8Model, Partial<EngineConfig>> = {
+  // The face-api net in the configuration that runs it (its own front end included).
+  face_recognition: { detector: { family: 'blazeface' }, landmarks: 'faceapi68', recognizers: [FACEAPI_RECOGNIZER] },
+  // fr_feature in the default configuration.
+  fr_feature: {},
+};
+
+/** Runs the float engine over the photos and keeps every input of the given model. */
+async function recordInputs(imageFiles: string[], model: Int8Model): Promise<{ inputs: Recorded[]; images: number }> {
+  const engine = await createInProcessEngine({ ...CALIBRATION_ENGINES[model], workers: 0, liveness: false, precision: 'float32' });
+  const inputs: Recorded[] = [];
+  observeModelInputs((name, data, dims) => {
+    if (name === model) inputs.push({ data: data.slice(), dims: [...dims] });
+  });
   let images = 0;
   try {
     for (const file of imageFiles) {
@@ -43,21 +53,59 @@ async function recordInputs(imageFiles: string[], models: readonly string[]): Pr
   return { inputs, images };
 }
 
-async function measureRanges(model: string, recorded: Recorded[]): Promise<ActivationRanges> {
+/** [low, high] of one input's values: the extremes, or the values at the quantile on each side. */
+function rangeOf(values: Float32Array, quantile: number | undefined): [number, number] {
+  if (quantile === undefined) {
+    let lo = Infinity, hi = -Infinity;
+    for (const v of values) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    return [lo, hi];
+  }
+  const copy = Float32Array.from(values);
+  const last = copy.length - 1;
+  return [nthSmallest(copy, Math.floor((1 - quantile) * last)), nthSmallest(copy, Math.ceil(quantile * last))];
+}
+
+/** The value that would sit at index k if `a` were sorted (Hoare's selection; reorders `a`). */
+function nthSmallest(a: Float32Array, k: number): number {
+  let lo = 0, hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i++] = a[j]!;
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k]!;
+}
+
+async function measureRanges(model: Int8Model, plan: Int8Plan, recorded: Recorded[]): Promise<ActivationRanges> {
   const entry = readModelManifest().find((m) => m.name === model)!;
-  const folded = foldConvChannelAffine(decodeModel(readFileSync(path.join(modelsDir(), entry.file))));
-  const names = quantisableActivations(folded);
-  const session = await ort.InferenceSession.create(encodeModel(withExtraOutputs(folded, names)), { graphOptimizationLevel: 'basic' });
+  const prepared = plan.prepare(decodeModel(readFileSync(path.join(modelsDir(), entry.file))));
+  const names = plan.calibrated(prepared);
+  const session = await ort.InferenceSession.create(encodeModel(withExtraOutputs(prepared, names)), { graphOptimizationLevel: 'basic' });
   const ranges: ActivationRanges = Object.fromEntries(names.map((n) => [n, [Infinity, -Infinity]]));
   for (const { data, dims } of recorded) {
-    const out = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', data, dims) });
-    for (const n of names) {
-      const values = out[n]!.data as Float32Array;
-      const r = ranges[n]!;
-      for (let k = 0; k < values.length; k++) {
-        const v = values[k]!;
-        if (v < r[0]) r[0] = v;
-        if (v > r[1]) r[1] = v;
+    // One input at a time, so a quantile is taken per input.
+    const size = data.length / dims[0]!;
+    for (let i = 0; i < dims[0]!; i++) {
+      const out = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', data.subarray(i * size, (i + 1) * size), [1, ...dims.slice(1)]) });
+      for (const n of names) {
+        const [lo, hi] = rangeOf(out[n]!.data as Float32Array, plan.quantile);
+        const r = ranges[n]!;
+        r[0] = Math.min(r[0], lo);
+        r[1] = Math.max(r[1], hi);
       }
     }
   }
@@ -65,20 +113,20 @@ async function measureRanges(model: string, recorded: Recorded[]): Promise<Activ
   return ranges;
 }
 
-export async function calibrateInt8(imageFiles: string[], log: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): Promise<RangesFile[]> {
-  const { inputs, images } = await recordInputs(imageFiles, INT8_MODELS);
+export async function calibrateInt8(imageFiles: string[], models: readonly Int8Model[] = INT8_MODELS, log: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): Promise<RangesFile[]> {
   mkdirSync(quantisationDir, { recursive: true });
   const files: RangesFile[] = [];
-  for (const model of INT8_MODELS) {
-    const recorded = inputs.get(model)!;
-    const count = recorded.reduce((n, r) => n + r.dims[0]!, 0);
+  for (const model of models) {
+    const plan = INT8_PLANS[model];
+    const { inputs, images } = await recordInputs(imageFiles, model);
+    const count = inputs.reduce((n, r) => n + r.dims[0]!, 0);
     const file: RangesFile = {
       model,
       floatSha256: readModelManifest().find((m) => m.name === model)!.sha256,
       images,
       inputs: count,
-      method: 'min/max over every input the engine fed the model',
-      ranges: await measureRanges(model, recorded),
+      method: plan.quantile === undefined ? 'min/max over every input the engine fed the model' : `per input, the values at the ${plan.quantile} quantile on each side; the widest over every input the engine fed the model`,
+      ranges: await measureRanges(model, plan, inputs),
     };
     writeFileSync(path.join(quantisationDir, `${model}.json`), `${JSON.stringify(file, null, 1)}\n`);
     log(`calibrate-int8: ${model}: ${Object.keys(file.ranges).length} activations from ${count} inputs of ${images} images`);

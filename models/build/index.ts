@@ -19,7 +19,7 @@ export const manifestPath = path.join(repoRoot, 'models', 'manifest.json');
  * The models the engine loads. The converters can build more (facemesh, face-api's SSD detector;
  * both parity-tested), but the install step only builds what is used.
  */
-export const ENGINE_MODELS = ['blazeface', 'face_landmark_68', 'face_recognition', 'face_recognition_int8', 'faceres', 'antispoof', 'liveness', 'fr_feature', 'fr_detect', 'fr_landmark'] as const;
+export const ENGINE_MODELS = ['blazeface', 'face_landmark_68', 'face_recognition', 'face_recognition_int8', 'faceres', 'antispoof', 'liveness', 'fr_feature', 'fr_feature_int8', 'fr_detect', 'fr_landmark'] as const;
 
 export const allSpecs: ModelSpec[] = ENGINE_MODELS.map((name) => {
   const spec = [...tfjsGraphSpecs, ...faceApiSpecs, ...quantisedSpecs, ...facepluginSpecs].find((s) => s.name === name);

@@ -11,12 +11,13 @@ import type { ActivationRanges } from './quantise.ts';
 export const quantisationDir = path.join(repoRoot, 'models', 'quantisation');
 
 /**
- * The float models that have an int8 variant. Only the recognition net gains: measured with
- * onnxruntime on a 2-core x86 CPU with VNNI, the ResNet runs 2.1× faster in int8, while
- * BlazeFace (mostly depthwise convolutions) got slower (3.8 → 5.0 ms) and the landmark net gained
- * 0.3 ms per run, not worth moving the alignment.
+ * The float models that have an int8 variant (how each is made: int8-plans.ts). Only the
+ * recognition nets gain: measured with onnxruntime on a 2-core x86 CPU with VNNI, the ResNet runs
+ * 2.1× faster in int8, while BlazeFace (mostly depthwise convolutions) got slower (3.8 → 5.0 ms)
+ * and the landmark net gained 0.3 ms per run, not worth moving the alignment.
  */
-export const INT8_MODELS = ['face_recognition'] as const;
+export const INT8_MODELS = ['face_recognition', 'fr_feature'] as const;
+export type Int8Model = (typeof INT8_MODELS)[number];
 
 export interface RangesFile {
   model: string;

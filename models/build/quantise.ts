@@ -33,6 +33,7 @@ interface GraphProto {
 }
 interface Model {
   graph: GraphProto;
+  opsetImport?: Array<{ domain?: string; version: number | { toNumber(): number } }>;
 }
 
 /** Activation ranges measured by calibration: tensor name → [min, max]. */
@@ -108,17 +109,67 @@ function pruneInitializers(model: Model): Model {
 }
 
 /**
- * The activation tensors to quantise: every non-constant input of a Conv, and both inputs of a
- * residual Add. Sorted, so calibration files list them in a stable order.
+ * The activation tensors to quantise. Whole model: every non-constant input of a Conv, and both
+ * inputs of a residual Add. Selected convolutions only: the input and the output of each, so that
+ * every selected conv sits between Q/DQ pairs (what onnxruntime fuses into QLinearConv) while
+ * everything else stays float. Sorted, so calibration files list them in a stable order.
  */
-export function quantisableActivations(model: Model): string[] {
+export function quantisableActivations(model: Model, convs?: ReadonlySet<string>): string[] {
   const inits = new Set(model.graph.initializer.map((t) => t.name));
   const out = new Set<string>();
   for (const n of model.graph.node) {
+    if (convs) {
+      if (n.opType === 'Conv' && convs.has(n.name ?? '')) [n.input[0]!, n.output[0]!].forEach((t) => out.add(t));
+      continue;
+    }
     if (n.opType === 'Conv') out.add(n.input[0]!);
     if (n.opType === 'Add' && n.input.every((i) => !inits.has(i))) n.input.forEach((i) => out.add(i));
   }
   return [...out].sort();
+}
+
+/** Every input and output of every Conv: what calibration measures for a mixed-precision model. */
+export function convActivations(model: Model): string[] {
+  return quantisableActivations(model, new Set(convNodes(model).map((n) => n.name ?? '')));
+}
+
+export interface ConvShape {
+  name: string;
+  /** Kernel height × width. */
+  kernel: number;
+  group: number;
+  inChannels: number;
+  outChannels: number;
+}
+
+const convNodes = (model: Model) => model.graph.node.filter((n) => n.opType === 'Conv');
+
+/** Each Conv's name, kernel size and grouping, for rules that choose which ones to quantise. */
+export function convShapes(model: Model): ConvShape[] {
+  const inits = new Map(model.graph.initializer.map((t) => [t.name, t]));
+  return convNodes(model).map((n) => {
+    const [outC, inPerGroup, kh, kw] = dimsOf(inits.get(n.input[1]!)!);
+    const groupAttr = (n.attribute as Array<{ name: string; i?: number | { toNumber(): number } }> | undefined)?.find((a) => a.name === 'group')?.i;
+    const group = groupAttr === undefined ? 1 : Number(groupAttr);
+    return { name: n.name ?? '', kernel: kh! * kw!, group, inChannels: inPerGroup! * group, outChannels: outC! };
+  });
+}
+
+/** Per-axis DequantizeLinear (per-channel weights) exists from ONNX opset 13. */
+const QDQ_OPSET = 13;
+/** Ops whose float semantics are the same from opset 9 to 13 (later versions only added types). */
+const OPSET_STABLE_OPS = new Set(['Conv', 'PRelu', 'Relu', 'Add', 'Sub', 'Mul', 'Reshape']);
+
+/**
+ * Raises an older graph (e.g. a PyTorch export at opset 9) to the opset that per-channel QDQ
+ * needs; refused if the graph uses an op outside the short list known to mean the same there.
+ */
+function requireQdqOpset(model: Model): void {
+  const main = model.opsetImport?.find((o) => !o.domain);
+  if (!main || Number(main.version) >= QDQ_OPSET) return;
+  const other = model.graph.node.find((n) => !OPSET_STABLE_OPS.has(n.opType));
+  if (other) throw new Error(`opset ${Number(main.version)} graph with ${other.opType}: cannot raise it to opset ${QDQ_OPSET} for per-channel quantisation`);
+  main.version = QDQ_OPSET;
 }
 
 /** A copy of the model that also outputs the given intermediate tensors (for calibration). */
@@ -152,14 +203,21 @@ export const FULL_RANGE: QuantisationScheme = { weightMax: 127, activationMax: 2
 /** What the build uses: the same integer results with and without VNNI (7-bit weights). */
 export const PORTABLE_RANGE: QuantisationScheme = { weightMax: 63, activationMax: 255 };
 
+const INT32_MAX = 2 ** 31 - 1;
+/** Smallest weight scale: far below any real channel's, far above float32's denormals. */
+const MIN_WEIGHT_SCALE = 1e-12;
+
 /**
  * Rewrites a folded float model into QDQ form with the given activation ranges. Conv weights
  * become int8 per output channel (symmetric), biases int32 at scale x_scale·w_scale.
  */
-export function quantiseQdq(model: Model, ranges: ActivationRanges, scheme: QuantisationScheme = FULL_RANGE): Model {
+export function quantiseQdq(model: Model, ranges: ActivationRanges, scheme: QuantisationScheme = FULL_RANGE, convs?: ReadonlySet<string>): Model {
   const g = model.graph;
   const inits = new Map(g.initializer.map((t) => [t.name, t]));
-  const targets = quantisableActivations(model);
+  const unknown = [...(convs ?? [])].filter((name) => !g.node.some((n) => n.opType === 'Conv' && n.name === name));
+  if (unknown.length) throw new Error(`no Conv named ${unknown.join(', ')} in the model`);
+  requireQdqOpset(model);
+  const targets = quantisableActivations(model, convs);
   const missing = targets.filter((t) => !ranges[t]);
   if (missing.length) throw new Error(`no calibration range for ${missing.length} tensors (e.g. ${missing[0]}): recalibrate`);
   const newNodes: NodeProto[] = [];
@@ -176,32 +234,43 @@ export function quantiseQdq(model: Model, ranges: ActivationRanges, scheme: Quan
     dq.set(t, `${t}/dq`);
     scaleOf.set(`${t}/dq`, scale);
   }
-  // Every consumer reads the dequantised tensor, so each op sits between DQ and Q nodes.
-  for (const n of g.node) n.input = n.input.map((i) => dq.get(i) ?? i);
+  // Whole model: every consumer reads the dequantised tensor, so each op sits between DQ and Q
+  // nodes. Selected convs: a float tensor that feeds one is rounded for that conv only; its other
+  // consumers (a residual Add, say) keep reading it in float, so rounding does not accumulate
+  // along the float path. A selected conv's output exists only in int8, so everyone reads it.
+  const int8Outputs = new Set(g.node.filter((n) => n.opType === 'Conv' && convs?.has(n.name ?? '')).map((n) => n.output[0]!));
+  for (const n of g.node) {
+    const roundsInputs = !convs || (n.opType === 'Conv' && convs.has(n.name ?? ''));
+    n.input = n.input.map((i) => (roundsInputs || int8Outputs.has(i) ? (dq.get(i) ?? i) : i));
+  }
 
-  for (const conv of g.node.filter((n) => n.opType === 'Conv')) {
+  for (const conv of g.node.filter((n) => n.opType === 'Conv' && (!convs || convs.has(n.name ?? '')))) {
     const xScale = scaleOf.get(conv.input[0]!);
     const w = inits.get(conv.input[1]!)!;
     const dims = dimsOf(w);
     const outC = dims[0]!;
     const wData = floatData(w);
     const per = wData.length / outC;
+    const bias = conv.input[2] ? floatData(inits.get(conv.input[2])!) : undefined;
     const wScale = new Float32Array(outC);
     const q = new Int8Array(wData.length);
     for (let c = 0; c < outC; c++) {
       let m = 0;
       for (let i = c * per; i < (c + 1) * per; i++) m = Math.max(m, Math.abs(wData[i]!));
-      wScale[c] = m / scheme.weightMax || 1e-8;
-      for (let i = c * per; i < (c + 1) * per; i++) q[i] = Math.round(wData[i]! / wScale[c]!);
+      // A dead channel (weights ~1e-43) must not get a denormal scale: the bias scale
+      // x_scale·w_scale would underflow to 0, and the bias would have to fit int32 anyway.
+      const biasFloor = bias && xScale !== undefined ? Math.abs(bias[c]!) / (xScale * INT32_MAX) : 0;
+      wScale[c] = Math.max(m / scheme.weightMax, biasFloor, MIN_WEIGHT_SCALE);
+      // Clamped, so float32 rounding of the scale can never step outside the portable grid.
+      for (let i = c * per; i < (c + 1) * per; i++) q[i] = Math.max(-scheme.weightMax, Math.min(scheme.weightMax, Math.round(wData[i]! / wScale[c]!)));
     }
     const base = conv.input[1]!;
     g.initializer.push(tensor(`${base}/int8`, dims, q), tensor(`${base}/w_scale`, [outC], wScale), tensor(`${base}/w_zero`, [outC], new Int8Array(outC)));
     newNodes.push(node('DequantizeLinear', [`${base}/int8`, `${base}/w_scale`, `${base}/w_zero`], [`${base}/dq`], [{ name: 'axis', type: 2, i: 0 }]));
     const inputs = [conv.input[0]!, `${base}/dq`];
-    if (conv.input[2] && xScale !== undefined) {
-      const b = floatData(inits.get(conv.input[2])!);
+    if (bias && xScale !== undefined) {
       const bScale = wScale.map((s) => s * xScale);
-      const bq = Int32Array.from(b, (v, c) => Math.round(v / bScale[c]!));
+      const bq = Int32Array.from(bias, (v, c) => Math.round(v / bScale[c]!));
       g.initializer.push(tensor(`${base}/b_int32`, [outC], bq), tensor(`${base}/b_scale`, [outC], bScale), tensor(`${base}/b_zero`, [outC], new Int32Array(outC)));
       newNodes.push(node('DequantizeLinear', [`${base}/b_int32`, `${base}/b_scale`, `${base}/b_zero`], [`${base}/b_dq`], [{ name: 'axis', type: 2, i: 0 }]));
       inputs.push(`${base}/b_dq`);
