@@ -58,6 +58,10 @@ export function similarityAngle(t: Similarity): number {
  * add hard black edges the nets never saw in training.
  * When the transform shrinks by more than 2× (scale < 0.5), the source is box-filtered first by
  * sampling a small grid, which avoids aliasing on large photos.
+ *
+ * This runs four to six times per image, so it is one flat loop: the source position advances by
+ * a constant step along an output row, each grid tap is a constant offset from it, and the four
+ * neighbours are found by integer index arithmetic (no per-sample calls or allocations).
  */
 export function warpSimilarity(image: RgbImage, t: Similarity, width: number, height: number): Float32Array {
   const inv = invertSimilarity(t);
@@ -65,36 +69,47 @@ export function warpSimilarity(image: RgbImage, t: Similarity, width: number, he
   const { data, width: W, height: H } = image;
   const scale = Math.sqrt(t.a * t.a + t.b * t.b);
   const taps = scale < 0.5 ? Math.min(4, Math.ceil(1 / scale / 2)) : 1;
-  const step = 1 / taps;
-  const sample = (x: number, y: number, acc: Float32Array) => {
-    x = Math.min(Math.max(x, 0), W - 1);
-    y = Math.min(Math.max(y, 0), H - 1);
-    const x0 = Math.floor(x), y0 = Math.floor(y);
-    const x1 = Math.min(x0 + 1, W - 1), y1 = Math.min(y0 + 1, H - 1);
-    const fx = x - x0, fy = y - y0;
-    const i00 = (y0 * W + x0) * 3, i01 = (y0 * W + x1) * 3, i10 = (y1 * W + x0) * 3, i11 = (y1 * W + x1) * 3;
-    for (let c = 0; c < 3; c++) {
-      const top = data[i00 + c]! + (data[i01 + c]! - data[i00 + c]!) * fx;
-      const bottom = data[i10 + c]! + (data[i11 + c]! - data[i10 + c]!) * fx;
-      acc[c]! += top + (bottom - top) * fy;
-    }
-  };
-  const acc = new Float32Array(3);
   const norm = 1 / (taps * taps);
+  // Offset of grid tap (i, j) from the output pixel's own source position.
+  const tapX = new Float64Array(taps * taps), tapY = new Float64Array(taps * taps);
+  for (let j = 0; j < taps; j++) {
+    for (let i = 0; i < taps; i++) {
+      const du = (i + 0.5) / taps - 0.5, dv = (j + 0.5) / taps - 0.5;
+      tapX[j * taps + i] = inv.a * du - inv.b * dv;
+      tapY[j * taps + i] = inv.b * du + inv.a * dv;
+    }
+  }
+  const nTaps = taps * taps, maxX = W - 1, maxY = H - 1, rowStride = W * 3;
+  let o = 0;
   for (let v = 0; v < height; v++) {
+    // Source position of output pixel (0, v); each step along the row adds (inv.a, inv.b).
+    const rowX = -inv.b * v + inv.tx, rowY = inv.a * v + inv.ty;
     for (let u = 0; u < width; u++) {
-      acc.fill(0);
-      for (let j = 0; j < taps; j++) {
-        for (let i = 0; i < taps; i++) {
-          const ou = u + (i + 0.5) * step - 0.5;
-          const ov = v + (j + 0.5) * step - 0.5;
-          sample(inv.a * ou - inv.b * ov + inv.tx, inv.b * ou + inv.a * ov + inv.ty, acc);
-        }
+      const cx = rowX + inv.a * u, cy = rowY + inv.b * u;
+      let r = 0, g = 0, b = 0;
+      for (let k = 0; k < nTaps; k++) {
+        let x = cx + tapX[k]!, y = cy + tapY[k]!;
+        x = x < 0 ? 0 : x > maxX ? maxX : x;
+        y = y < 0 ? 0 : y > maxY ? maxY : y;
+        const x0 = x | 0, y0 = y | 0;
+        const fx = x - x0, fy = y - y0;
+        const i00 = y0 * rowStride + x0 * 3;
+        const i01 = x0 < maxX ? i00 + 3 : i00;
+        const down = y0 < maxY ? rowStride : 0;
+        const i10 = i00 + down, i11 = i01 + down;
+        let top = data[i00]! + (data[i01]! - data[i00]!) * fx;
+        let bottom = data[i10]! + (data[i11]! - data[i10]!) * fx;
+        r += top + (bottom - top) * fy;
+        top = data[i00 + 1]! + (data[i01 + 1]! - data[i00 + 1]!) * fx;
+        bottom = data[i10 + 1]! + (data[i11 + 1]! - data[i10 + 1]!) * fx;
+        g += top + (bottom - top) * fy;
+        top = data[i00 + 2]! + (data[i01 + 2]! - data[i00 + 2]!) * fx;
+        bottom = data[i10 + 2]! + (data[i11 + 2]! - data[i10 + 2]!) * fx;
+        b += top + (bottom - top) * fy;
       }
-      const o = (v * width + u) * 3;
-      out[o] = acc[0]! * norm;
-      out[o + 1] = acc[1]! * norm;
-      out[o + 2] = acc[2]! * norm;
+      out[o++] = r * norm;
+      out[o++] = g * norm;
+      out[o++] = b * norm;
     }
   }
   return out;

@@ -66,12 +66,11 @@ export async function detectWithMargins(margins: number[], detectAt: (margin: nu
   return [];
 }
 
-/** Mirror image of a size×size interleaved RGB crop. */
-export function flipHorizontal(rgb: Float32Array, size: number): Float32Array {
-  const out = new Float32Array(rgb.length);
+/** Mirror image of a size×size interleaved RGB crop, written into `out` at `offset` (a new array by default). */
+export function flipHorizontal(rgb: Float32Array, size: number, out = new Float32Array(rgb.length), offset = 0): Float32Array {
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
-      const src = (y * size + x) * 3, dst = (y * size + (size - 1 - x)) * 3;
+      const src = (y * size + x) * 3, dst = offset + (y * size + (size - 1 - x)) * 3;
       out[dst] = rgb[src]!;
       out[dst + 1] = rgb[src + 1]!;
       out[dst + 2] = rgb[src + 2]!;
@@ -92,12 +91,15 @@ export async function embedCrops(
   run: (batch: Float32Array, n: number) => Promise<Float32Array>,
 ): Promise<Float32Array[]> {
   if (crops.length === 0) return [];
-  const views = flip ? crops.flatMap((c) => [c, flipHorizontal(c, size)]) : crops;
-  const plane = size * size * 3;
-  const batch = new Float32Array(plane * views.length);
-  views.forEach((v, i) => batch.set(v, i * plane));
-  const out = await run(batch, views.length);
   const per = flip ? 2 : 1;
+  const plane = size * size * 3;
+  // Each crop and its mirror image are written straight into the batch.
+  const batch = new Float32Array(plane * crops.length * per);
+  crops.forEach((c, i) => {
+    batch.set(c, i * per * plane);
+    if (flip) flipHorizontal(c, size, batch, (i * per + 1) * plane);
+  });
+  const out = await run(batch, crops.length * per);
   return crops.map((_, i) => {
     const sum = new Float32Array(dims);
     for (let v = 0; v < per; v++) for (let k = 0; k < dims; k++) sum[k]! += out[(i * per + v) * dims + k]!;

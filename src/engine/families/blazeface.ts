@@ -6,11 +6,12 @@
  */
 import type { RgbImage } from '../decode.ts';
 import { detectWithMargins, type Detection, type FaceDetector } from '../components.ts';
-import { fromCanvas, letterbox, toTensor, type Letterboxed } from '../letterbox.ts';
+import { fromCanvas, letterboxTensor, type CanvasPlacement } from '../letterbox.ts';
 import { nonMaxSuppression } from '../nms.ts';
 import type { ModelSession } from '../sessions.ts';
 
 const SIZE = 256;
+const NORMALISE = { layout: 'NHWC' as const, channelOrder: 'RGB' as const, mean: [127.5, 127.5, 127.5], std: [127.5, 127.5, 127.5] };
 
 function makeAnchors(): Float32Array {
   const anchors: number[] = [];
@@ -41,13 +42,12 @@ export class BlazeFaceDetector implements FaceDetector {
   }
 
   private async detectAt(image: RgbImage, margin: number): Promise<Detection[]> {
-    const lb = await letterbox(image, SIZE, margin);
-    const input = toTensor(lb.data, SIZE, SIZE, { layout: 'NHWC', channelOrder: 'RGB', mean: [127.5, 127.5, 127.5], std: [127.5, 127.5, 127.5] });
-    const out = await this.model.run(input, [1, SIZE, SIZE, 3]);
-    return this.decode(out.logits!.data as Float32Array, out.regressors!.data as Float32Array, lb);
+    const { tensor, placement } = await letterboxTensor(image, SIZE, SIZE, margin, NORMALISE);
+    const out = await this.model.run(tensor, [1, SIZE, SIZE, 3]);
+    return this.decode(out.logits!.data as Float32Array, out.regressors!.data as Float32Array, placement);
   }
 
-  private decode(logits: Float32Array, reg: Float32Array, lb: Letterboxed): Detection[] {
+  private decode(logits: Float32Array, reg: Float32Array, lb: CanvasPlacement): Detection[] {
     const threshold = this.options.scoreThreshold ?? 0.6;
     const logitThreshold = Math.log(threshold / (1 - threshold));
     const found: Detection[] = [];

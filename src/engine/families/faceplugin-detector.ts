@@ -14,7 +14,7 @@
  */
 import type { RgbImage } from '../decode.ts';
 import { detectWithMargins, type Detection, type FaceDetector } from '../components.ts';
-import { fromCanvas, letterboxTo, toTensor, type Letterboxed } from '../letterbox.ts';
+import { fromCanvas, letterboxTensor, type CanvasPlacement } from '../letterbox.ts';
 import { nonMaxSuppression } from '../nms.ts';
 import type { ModelSession } from '../sessions.ts';
 
@@ -42,13 +42,12 @@ export class FacepluginDetector implements FaceDetector {
   }
 
   private async detectAt(image: RgbImage, margin: number): Promise<Detection[]> {
-    const lb = await letterboxTo(image, WIDTH, HEIGHT, margin);
-    const input = toTensor(lb.data, WIDTH, HEIGHT, NORMALISE);
-    const out = await this.model.run(input, [1, 3, HEIGHT, WIDTH]);
-    return this.decode(out.scores!.data as Float32Array, out.boxes!.data as Float32Array, lb);
+    const { tensor, placement } = await letterboxTensor(image, WIDTH, HEIGHT, margin, NORMALISE);
+    const out = await this.model.run(tensor, [1, 3, HEIGHT, WIDTH]);
+    return this.decode(out.scores!.data as Float32Array, out.boxes!.data as Float32Array, placement);
   }
 
-  private decode(scores: Float32Array, boxes: Float32Array, lb: Letterboxed): Detection[] {
+  private decode(scores: Float32Array, boxes: Float32Array, lb: CanvasPlacement): Detection[] {
     const threshold = this.options.scoreThreshold ?? 0.65;
     const found: Detection[] = [];
     for (let i = 0; i < scores.length / 2; i++) {

@@ -7,7 +7,7 @@
  */
 import { lumaAt, type RgbImage } from '../decode.ts';
 import { applySimilarity, invertSimilarity, warpSimilarity } from '../align.ts';
-import { flipHorizontal, type Detection, type LandmarkModel } from '../components.ts';
+import type { Detection, LandmarkModel } from '../components.ts';
 import { detectionSquare, cropPoints, squareTransform, uprightExtent, type Square } from '../landmark-crops.ts';
 import type { ModelSession } from '../sessions.ts';
 import type { Point } from '../types.ts';
@@ -29,6 +29,14 @@ export interface FacepluginLandmarkOptions {
 /** Rec. 601 luma of an interleaved RGB crop, scaled as the net was trained (/ 256). */
 function greyPlane(rgb: Float32Array, out: Float32Array, offset: number): void {
   for (let i = 0; i < rgb.length / 3; i++) out[offset + i] = lumaAt(rgb, i) / 256;
+}
+
+/** The size×size plane at `from` mirrored left–right into `to` (the grey plane of the mirrored crop). */
+function mirrorPlane(buffer: Float32Array, from: number, to: number, size: number): void {
+  for (let y = 0; y < size; y++) {
+    const row = y * size;
+    for (let x = 0; x < size; x++) buffer[to + row + size - 1 - x] = buffer[from + row + x]!;
+  }
 }
 
 export class FacepluginLandmarks implements LandmarkModel {
@@ -65,7 +73,7 @@ export class FacepluginLandmarks implements LandmarkModel {
     transforms.forEach((t, i) => {
       const crop = warpSimilarity(image, t, SIZE, SIZE);
       greyPlane(crop, batch, i * views * plane);
-      if (flip) greyPlane(flipHorizontal(crop, SIZE), batch, (i * views + 1) * plane);
+      if (flip) mirrorPlane(batch, i * views * plane, (i * views + 1) * plane, SIZE);
     });
     const out = await this.model.run(batch, [squares.length * views, 1, SIZE, SIZE]);
     const data = out.output!.data as Float32Array;

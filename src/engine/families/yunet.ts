@@ -4,7 +4,7 @@
  */
 import type { RgbImage } from '../decode.ts';
 import type { Detection, FaceDetector } from '../components.ts';
-import { fromCanvas, letterbox, toTensor } from '../letterbox.ts';
+import { fromCanvas, letterboxTensor } from '../letterbox.ts';
 import { nonMaxSuppression } from '../nms.ts';
 import type { ModelSession } from '../sessions.ts';
 
@@ -23,9 +23,8 @@ export class YuNetDetector implements FaceDetector {
 
   async detect(image: RgbImage): Promise<Detection[]> {
     const size = this.options.size ?? 640;
-    const lb = await letterbox(image, size, this.options.margin ?? 0.1);
-    const input = toTensor(lb.data, size, size, { layout: 'NCHW', channelOrder: 'BGR', mean: [0, 0, 0], std: [1, 1, 1] });
-    const out = await this.model.run(input, [1, 3, size, size]);
+    const { tensor, placement: lb } = await letterboxTensor(image, size, size, this.options.margin ?? 0.1, { layout: 'NCHW', channelOrder: 'BGR', mean: [0, 0, 0], std: [1, 1, 1] });
+    const out = await this.model.run(tensor, [1, 3, size, size]);
     const threshold = this.options.scoreThreshold ?? 0.6;
     const found: Detection[] = [];
     for (const stride of STRIDES) {
