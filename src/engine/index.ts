@@ -110,6 +110,9 @@ export async function createInProcessEngine(input: Partial<EngineConfig> = {}): 
     }
   }
 
+  const floatOthers = recognizers.filter((r) => r.recognizer.name !== 'face_recognition').map((r) => r.recognizer.name);
+  if (precision.recognizer === 'int8' && floatOthers.length > 0) precision = { ...precision, reason: `face_recognition: ${precision.reason}; ${floatOthers.join(', ')} float32 (no int8 variant in use)` };
+
   const landmarks = config.landmarks === 'faceplugin' ? new FacepluginLandmarks(await open('fr_landmark')) : new FaceApiLandmarks(await open('face_landmark_68'), { flip: true });
   const liveness = config.liveness ? new HumanLiveness(await open('antispoof'), await open('liveness')) : undefined;
 

@@ -97,8 +97,8 @@ describe.skipIf(!hasSharedData)('fr_feature_int8 on real face crops', () => {
   let crops: Float32Array;
   let float: Float32Array;
   beforeAll(async () => {
-    // Exactly the crops (and mirrored crops) the default engine feeds fr_feature.
-    const engine = await createInProcessEngine({ workers: 0, liveness: false, precision: 'float32' });
+    // Exactly the crops the default engine feeds fr_feature, and their mirror images.
+    const engine = await createInProcessEngine({ workers: 0, liveness: false, precision: 'float32', recognizers: [{ family: 'faceplugin', weight: 1, flip: true }] });
     const seen: Float32Array[] = [];
     observeModelInputs((model, data) => {
       if (model === 'fr_feature') seen.push(data.slice());
