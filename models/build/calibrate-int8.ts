@@ -25,8 +25,9 @@ interface Recorded {
 const CALIBRATION_ENGINES: Record<Int8Model, Partial<EngineConfig>> = {
   // The face-api net in the configuration that runs it (its own front end included).
   face_recognition: { detector: { family: 'blazeface' }, landmarks: 'faceapi68', recognizers: [FACEAPI_RECOGNIZER] },
-  // fr_feature in the default configuration.
-  fr_feature: {},
+  // fr_feature behind the default front end, with its mirror pass (the ranges were measured on the
+  // crops and their mirror images, the configuration it ran in then).
+  fr_feature: { recognizers: [{ family: 'faceplugin', weight: 1, flip: true }] },
 };
 
 /** Runs the float engine over the photos and keeps every input of the given model. */
