@@ -18,7 +18,8 @@ interface TensorProto {
   dataType: number;
   rawData?: Uint8Array;
 }
-interface NodeProto {
+/** A decoded ONNX node, as the build's graph rewrites see it. */
+export interface NodeProto {
   opType: string;
   name?: string;
   input: string[];

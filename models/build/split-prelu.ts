@@ -5,13 +5,8 @@
  * MobileFaceNet-style fr_feature it took about half of a batch-2 run, while Relu, Sub, Mul and
  * Add run as vectorised kernels that keep the blocked (NCHWc) layout of the convolutions.
  */
-interface NodeProto {
-  opType: string;
-  name?: string;
-  input: string[];
-  output: string[];
-  attribute?: unknown[];
-}
+import type { NodeProto } from './quantise.ts';
+
 interface Model {
   graph: { node: NodeProto[] };
 }
