@@ -64,31 +64,10 @@ function rangeOf(values: Float32Array, quantile: number | undefined): [number, n
     }
     return [lo, hi];
   }
-  const copy = Float32Array.from(values);
-  const last = copy.length - 1;
-  return [nthSmallest(copy, Math.floor((1 - quantile) * last)), nthSmallest(copy, Math.ceil(quantile * last))];
-}
-
-/** The value that would sit at index k if `a` were sorted (Hoare's selection; reorders `a`). */
-function nthSmallest(a: Float32Array, k: number): number {
-  let lo = 0, hi = a.length - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >> 1]!;
-    let i = lo, j = hi;
-    while (i <= j) {
-      while (a[i]! < pivot) i++;
-      while (a[j]! > pivot) j--;
-      if (i <= j) {
-        const t = a[i]!;
-        a[i++] = a[j]!;
-        a[j--] = t;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
-  return a[k]!;
+  // A typed-array sort is numeric and native; the two order statistics are read off it.
+  const sorted = Float32Array.from(values).sort();
+  const last = sorted.length - 1;
+  return [sorted[Math.floor((1 - quantile) * last)]!, sorted[Math.ceil(quantile * last)]!];
 }
 
 async function measureRanges(model: Int8Model, plan: Int8Plan, recorded: Recorded[]): Promise<ActivationRanges> {

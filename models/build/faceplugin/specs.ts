@@ -56,7 +56,8 @@ function batchFreeReshape(graph: Graph, dims: number): void {
 interface FacepluginDef {
   name: string;
   task: ModelManifestEntry['task'];
-  batchFree?: (graph: Graph) => void;
+  /** The graph rewrites this net gets (batch made symbolic, faster equivalent ops); none: as published. */
+  convert?: (graph: Graph) => void;
   input: ModelManifestEntry['input'];
   outputs: ModelManifestEntry['outputs'];
   notes: string;
@@ -66,7 +67,7 @@ const DEFS: FacepluginDef[] = [
   {
     name: 'fr_feature',
     task: 'recognizer',
-    batchFree: (g) => {
+    convert: (g) => {
       batchFreeReshape(g, 512);
       symbolicBatch(g);
       // Bit-identical, and about 1.45× faster: onnxruntime's per-channel PRelu is a slow broadcast loop.
@@ -95,7 +96,7 @@ const DEFS: FacepluginDef[] = [
   {
     name: 'fr_landmark',
     task: 'landmarks',
-    batchFree: symbolicBatch,
+    convert: symbolicBatch,
     input: { name: 'input', shape: ['N', 1, 64, 64], layout: 'NCHW', channelOrder: 'RGB', normalisation: { mean: [0], std: [256] } },
     outputs: [{ name: 'output', shape: ['N', 136] }],
     notes:
@@ -121,9 +122,9 @@ export const facepluginSpecs: ModelSpec[] = DEFS.map((def) => ({
   async build() {
     const files = await modelFiles();
     let bytes = files.get(`model/${def.name}.onnx`)!;
-    if (def.batchFree) {
+    if (def.convert) {
       const model = decodeModel(bytes) as unknown as { graph: Graph };
-      def.batchFree(model.graph);
+      def.convert(model.graph);
       bytes = encodeModel(model as never);
     }
     return {
